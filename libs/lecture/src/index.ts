@@ -1,0 +1,6 @@
+// The lecture domain: pure functions shared by the services.
+export * from "./script";
+export * from "./prosody";
+export * from "./sentences";
+export * from "./timeline";
+export * from "./wav";

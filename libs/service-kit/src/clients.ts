@@ -1,0 +1,224 @@
+// Typed, promisified clients for every LECTRA service, written once here. Every
+// call carries a deadline (LECTRA_<SERVICE>_TIMEOUT_MS) and an optional
+// AbortSignal that cancels it; failures come back as DependencyError naming the
+// service and its address.
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { protoPath as healthProtoPath } from "grpc-health-check";
+import {
+  ImagesServiceClient,
+  LectraServiceClient,
+  LlmServiceClient,
+  SlidesServiceClient,
+  SpeechServiceClient,
+  VideoServiceClient,
+} from "@lectra/proto";
+import { MAX_MESSAGE_BYTES, serviceAddress, serviceTimeoutMs, type ServiceName } from "./config";
+import { statusName } from "./errors";
+
+export interface CallOptions {
+  /** Cancels the call when aborted. */
+  signal?: AbortSignal;
+  /** Overrides the service's default deadline. */
+  timeoutMs?: number;
+}
+
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+};
+
+const WHAT: Partial<Record<grpc.status, string>> = {
+  [grpc.status.UNAVAILABLE]: "is unavailable",
+  [grpc.status.DEADLINE_EXCEEDED]: "did not answer before the deadline",
+  [grpc.status.CANCELLED]: "call was cancelled",
+};
+
+/** A call to another service failed; says which service, where, and how. */
+export class DependencyError extends Error {
+  override name = "DependencyError";
+  constructor(
+    readonly service: ServiceName,
+    readonly address: string,
+    readonly code: grpc.status,
+    readonly details: string,
+  ) {
+    super(`${service} service (${address}) ${WHAT[code] ?? `answered ${statusName(code)}`}: ${details}`);
+  }
+}
+
+type Callback<Res> = (error: grpc.ServiceError | null, response: Res) => void;
+type UnaryMethod<Req, Res> = (request: Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: Callback<Res>) => grpc.ClientUnaryCall;
+type StreamMethod<Req, Res> = (request: Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>) => grpc.ClientReadableStream<Res>;
+
+/** One downstream service: the raw client plus the promisified call shapes. */
+export class Downstream<C extends grpc.Client> {
+  readonly timeoutMs: number;
+  constructor(
+    readonly service: ServiceName,
+    readonly address: string,
+    readonly client: C,
+  ) {
+    this.timeoutMs = serviceTimeoutMs(service);
+  }
+
+  private fail(error: grpc.ServiceError): DependencyError {
+    return new DependencyError(this.service, this.address, error.code, error.details || error.message);
+  }
+
+  private options(opts: CallOptions): Partial<grpc.CallOptions> {
+    return { deadline: Date.now() + (opts.timeoutMs ?? this.timeoutMs) };
+  }
+
+  unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: CallOptions = {}): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(this.fail(cancelledError()));
+      const onAbort = () => call.cancel();
+      const call = method.call(this.client, request, new grpc.Metadata(), this.options(opts), (error, response) => {
+        opts.signal?.removeEventListener("abort", onAbort);
+        if (error) reject(this.fail(error));
+        else resolve(response);
+      });
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  async *stream<Req, Res>(method: StreamMethod<Req, Res>, request: Req, opts: CallOptions = {}): AsyncGenerator<Res> {
+    if (opts.signal?.aborted) throw this.fail(cancelledError());
+    const call = method.call(this.client, request, new grpc.Metadata(), this.options(opts));
+    const onAbort = () => call.cancel();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const message of call) yield message as Res;
+    } catch (error) {
+      throw typeof (error as grpc.ServiceError).code === "number" ? this.fail(error as grpc.ServiceError) : error;
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+      call.cancel();
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+function cancelledError(): grpc.ServiceError {
+  return Object.assign(new Error("cancelled before it was sent"), {
+    code: grpc.status.CANCELLED,
+    details: "cancelled before it was sent",
+    metadata: new grpc.Metadata(),
+  });
+}
+
+type ClientClass<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: Partial<grpc.ClientOptions>) => C;
+
+function connect<C extends grpc.Client>(service: ServiceName, Client: ClientClass<C>, address = serviceAddress(service)): Downstream<C> {
+  return new Downstream(service, address, new Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS));
+}
+
+export function llmClient(address?: string) {
+  const d = connect("llm", LlmServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    outline: (req: Parameters<typeof c.outline>[0], o?: CallOptions) => d.unary(c.outline, req, o),
+    writeSlide: (req: Parameters<typeof c.writeSlide>[0], o?: CallOptions) => d.unary(c.writeSlide, req, o),
+    tagProsody: (req: Parameters<typeof c.tagProsody>[0], o?: CallOptions) => d.unary(c.tagProsody, req, o),
+  };
+}
+
+export function imagesClient(address?: string) {
+  const d = connect("images", ImagesServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    findPicture: (req: Parameters<typeof c.findPicture>[0], o?: CallOptions) => d.unary(c.findPicture, req, o),
+  };
+}
+
+export function slidesClient(address?: string) {
+  const d = connect("slides", SlidesServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    renderFrames: (req: Parameters<typeof c.renderFrames>[0], o?: CallOptions) => d.unary(c.renderFrames, req, o),
+    buildDeck: (req: Parameters<typeof c.buildDeck>[0], o?: CallOptions) => d.stream(c.buildDeck, req, o),
+  };
+}
+
+export function speechClient(address?: string) {
+  const d = connect("speech", SpeechServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    listVoices: (req: Parameters<typeof c.listVoices>[0], o?: CallOptions) => d.unary(c.listVoices, req, o),
+    synthesize: (req: Parameters<typeof c.synthesize>[0], o?: CallOptions) => d.unary(c.synthesize, req, o),
+  };
+}
+
+export function videoClient(address?: string) {
+  const d = connect("video", VideoServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    renderVideo: (req: Parameters<typeof c.renderVideo>[0], o?: CallOptions) => d.stream(c.renderVideo, req, o),
+    writeCaptions: (req: Parameters<typeof c.writeCaptions>[0], o?: CallOptions) => d.unary(c.writeCaptions, req, o),
+  };
+}
+
+/** The public API, for the CLI and tests. */
+export function lectraClient(address?: string) {
+  const d = connect("orchestrator", LectraServiceClient, address);
+  const c = d.client;
+  return {
+    downstream: d,
+    /** Job events until the job ends; no deadline, since a job takes as long as it takes. */
+    generate: (req: Parameters<typeof c.generate>[0], o: CallOptions = {}) => d.stream(c.generate, req, { timeoutMs: 24 * 3600_000, ...o }),
+    getJob: (req: Parameters<typeof c.getJob>[0], o?: CallOptions) => d.unary(c.getJob, req, o),
+    listJobs: (req: Parameters<typeof c.listJobs>[0], o?: CallOptions) => d.unary(c.listJobs, req, o),
+    cancelJob: (req: Parameters<typeof c.cancelJob>[0], o?: CallOptions) => d.unary(c.cancelJob, req, o),
+    downloadArtifact: (req: Parameters<typeof c.downloadArtifact>[0], o?: CallOptions) => d.stream(c.downloadArtifact, req, o),
+  };
+}
+
+export type LlmClient = ReturnType<typeof llmClient>;
+export type ImagesClient = ReturnType<typeof imagesClient>;
+export type SlidesClient = ReturnType<typeof slidesClient>;
+export type SpeechClient = ReturnType<typeof speechClient>;
+export type VideoClient = ReturnType<typeof videoClient>;
+export type LectraClient = ReturnType<typeof lectraClient>;
+
+type HealthStatus = "UNKNOWN" | "SERVING" | "NOT_SERVING" | "SERVICE_UNKNOWN";
+interface HealthClient extends grpc.Client {
+  check(request: { service: string }, options: Partial<grpc.CallOptions>, callback: Callback<{ status: HealthStatus }>): grpc.ClientUnaryCall;
+}
+const HealthClientClass = (
+  grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as unknown as {
+    grpc: { health: { v1: { Health: ClientClass<HealthClient> } } };
+  }
+).grpc.health.v1.Health;
+
+/** One grpc.health.v1 Check; "UNREACHABLE" when nothing answers. */
+export function checkHealth(address: string, timeoutMs = 1000): Promise<HealthStatus | "UNREACHABLE"> {
+  const client = new HealthClientClass(address, grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.check({ service: "" }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+      client.close();
+      resolve(error ? "UNREACHABLE" : response.status);
+    });
+  });
+}
+
+/** Polls health until the service at `address` is SERVING, or throws after `timeoutMs`. */
+export async function waitUntilServing(address: string, { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+  const until = Date.now() + timeoutMs;
+  let last: string = "UNREACHABLE";
+  while (Date.now() < until) {
+    signal?.throwIfAborted();
+    last = await checkHealth(address, 1000);
+    if (last === "SERVING") return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${address} is not SERVING after ${timeoutMs} ms (last health: ${last})`);
+}

@@ -1,0 +1,69 @@
+// Configuration comes from the environment only, with defaults that run all six
+// services on one machine.
+
+export const SERVICES = ["orchestrator", "llm", "images", "slides", "speech", "video"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  orchestrator: 50051,
+  llm: 50052,
+  images: 50053,
+  slides: 50054,
+  speech: 50055,
+  video: 50056,
+};
+
+/** Deadlines for calls to each service, in ms, overridable by LECTRA_<SERVICE>_TIMEOUT_MS. */
+export const DEFAULT_TIMEOUTS_MS: Record<ServiceName, number> = {
+  orchestrator: 30_000,
+  llm: 120_000,
+  images: 30_000,
+  slides: 60_000,
+  speech: 120_000,
+  video: 900_000,
+};
+
+/** Large enough for a long lecture's narration and frames in one message. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const envKey = (service: ServiceName, what: string) => `LECTRA_${service.toUpperCase()}_${what}`;
+
+/** host:port of a service: LECTRA_<SERVICE>_ADDR, or 127.0.0.1 and its default port. */
+export function serviceAddress(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string {
+  return env[envKey(service, "ADDR")]?.trim() || `127.0.0.1:${DEFAULT_PORTS[service]}`;
+}
+
+export function serviceTimeoutMs(service: ServiceName, env: NodeJS.ProcessEnv = process.env): number {
+  return envInt(envKey(service, "TIMEOUT_MS"), DEFAULT_TIMEOUTS_MS[service], { min: 1, env });
+}
+
+export function envString(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[name]?.trim() || fallback;
+}
+
+export function envInt(
+  name: string,
+  fallback: number,
+  { min = -Infinity, max = Infinity, env = process.env }: { min?: number; max?: number; env?: NodeJS.ProcessEnv } = {},
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${raw}: expected a whole number${Number.isFinite(min) ? ` from ${min}` : ""}${Number.isFinite(max) ? ` to ${max}` : ""}`);
+  }
+  return value;
+}
+
+export function envFlag(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(env[name]?.trim() ?? "");
+}
+
+/** Rewrites host:0 ports and the like into the address a client should dial. */
+export function dialAddress(address: string): string {
+  return address.replace(/^0\.0\.0\.0:/, "127.0.0.1:").replace(/^\[::\]:/, "[::1]:");
+}

@@ -1,0 +1,41 @@
+// gRPC errors a person can act on. INVALID_ARGUMENT names the field,
+// FAILED_PRECONDITION says what to start or set, UNAVAILABLE says which
+// dependency is down.
+import { Metadata, status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+
+export class RpcError extends Error implements Partial<StatusObject> {
+  override name = "RpcError";
+  constructor(
+    readonly code: status,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get details(): string {
+    return this.message;
+  }
+}
+
+/** INVALID_ARGUMENT "field: problem". */
+export const invalidArgument = (field: string, problem: string) => new RpcError(status.INVALID_ARGUMENT, `${field}: ${problem}`);
+export const failedPrecondition = (message: string) => new RpcError(status.FAILED_PRECONDITION, message);
+export const notFound = (message: string) => new RpcError(status.NOT_FOUND, message);
+export const unavailable = (message: string) => new RpcError(status.UNAVAILABLE, message);
+export const cancelled = (message = "cancelled") => new RpcError(status.CANCELLED, message);
+
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as ServiceError).code === "number" && "metadata" in error;
+}
+
+/** The status name, e.g. "UNAVAILABLE", for a numeric code. */
+export const statusName = (code: number): string => status[code] ?? `CODE_${code}`;
+
+/** Turns whatever a handler threw into a status for the caller. */
+export function toStatus(error: unknown): Partial<StatusObject> & { code: status; details: string } {
+  if (error instanceof RpcError) return { code: error.code, details: error.message, metadata: new Metadata() };
+  if (isServiceError(error)) return { code: error.code, details: error.details || error.message, metadata: new Metadata() };
+  if (error instanceof Error && error.name === "AbortError") return { code: status.CANCELLED, details: "cancelled by the caller" };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: status.INTERNAL, details: message };
+}
