@@ -83,15 +83,47 @@ export class Downstream<C extends grpc.Client> {
     });
   }
 
+  /**
+   * Server-streamed messages, read eagerly into a local queue. grpc-js reads on
+   * demand, and while a slow consumer is paused the call's final status can
+   * overtake messages still in flight, which are then lost: a job's last events
+   * went missing that way. Reading in flowing mode delivers every message first.
+   */
   async *stream<Req, Res>(method: StreamMethod<Req, Res>, request: Req, opts: CallOptions = {}): AsyncGenerator<Res> {
     if (opts.signal?.aborted) throw this.fail(cancelledError());
     const call = method.call(this.client, request, new grpc.Metadata(), this.options(opts));
+    const queue: Res[] = [];
+    let failure: grpc.ServiceError | undefined;
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    call.on("data", (message: Res) => {
+      queue.push(message);
+      notify();
+    });
+    // grpc-js emits 'error' (a non-OK status) before the stream's 'end'.
+    call.on("error", (error: grpc.ServiceError) => {
+      failure = error;
+      notify();
+    });
+    for (const event of ["end", "close"]) {
+      call.on(event, () => {
+        ended = true;
+        notify();
+      });
+    }
     const onAbort = () => call.cancel();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      for await (const message of call) yield message as Res;
-    } catch (error) {
-      throw typeof (error as grpc.ServiceError).code === "number" ? this.fail(error as grpc.ServiceError) : error;
+      while (true) {
+        if (queue.length > 0) yield queue.shift()!;
+        else if (failure) throw this.fail(failure);
+        else if (ended) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
     } finally {
       opts.signal?.removeEventListener("abort", onAbort);
       call.cancel();

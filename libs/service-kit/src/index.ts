@@ -7,4 +7,5 @@ export * from "./errors";
 export * from "./handlers";
 export * from "./server";
 export * from "./clients";
+export * from "./launcher";
 export type { Telemetry } from "./telemetry";

@@ -1,0 +1,103 @@
+// `lectra generate`: run one job, show its progress, download what it makes as
+// soon as each file is ready, and print the stage report at the end.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { status } from "@grpc/grpc-js";
+import { JobState, type GenerateRequest, type Job } from "@lectra/proto";
+import { DependencyError, lectraClient } from "@lectra/service-kit";
+import { downloadArtifact, humanBytes } from "../download";
+import { progressView } from "../progress";
+import { formatReport } from "../report";
+
+export interface GenerateOptions {
+  script?: string;
+  topic?: string;
+  slides?: number;
+  voice?: string;
+  video: boolean;
+  out?: string;
+  orchestrator?: string;
+}
+
+export class UsageError extends Error {}
+
+export function buildRequest(opts: GenerateOptions): GenerateRequest {
+  if (Boolean(opts.script) === Boolean(opts.topic)) throw new UsageError("give either --script FILE or --topic TEXT");
+  if (opts.script && opts.slides !== undefined) throw new UsageError("--slides goes with --topic; a script brings its own slides");
+  let source: GenerateRequest["source"];
+  if (opts.script) {
+    if (!fs.existsSync(opts.script)) throw new UsageError(`no such script file: ${opts.script}`);
+    source = { $case: "script", value: fs.readFileSync(opts.script, "utf8") };
+  } else {
+    source = { $case: "topic", value: opts.topic! };
+  }
+  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video };
+}
+
+/** Runs the job to its end; returns it with where its files went. */
+export async function generate(opts: GenerateOptions): Promise<{ job: Job; dir: string }> {
+  const request = buildRequest(opts);
+  const client = lectraClient(opts.orchestrator);
+  const view = progressView();
+  const downloads: Promise<unknown>[] = [];
+  let job: Job | undefined;
+  let dir = "";
+  let interrupts = 0;
+
+  const onSigint = () => {
+    if (!job || ++interrupts > 1) process.exit(130);
+    process.stderr.write(`\ncancelling job ${job.id} (Ctrl-C again to quit at once)…\n`);
+    void client.cancelJob({ jobId: job.id }).catch(() => undefined);
+  };
+  process.on("SIGINT", onSigint);
+
+  try {
+    for await (const { event } of client.generate(request)) {
+      if (!event?.kind) continue;
+      view.onEvent(event);
+      const kind = event.kind;
+      if (kind.$case === "started") {
+        job = kind.value;
+        dir = path.resolve(opts.out ?? path.join("out", job.id));
+      } else if (kind.$case === "artifact") {
+        downloads.push(downloadArtifact(client, event.jobId, kind.value.name, dir));
+      } else if (kind.$case === "finished") {
+        job = kind.value;
+      }
+    }
+  } catch (error) {
+    // A failed job ends the stream with its status, after the finished event.
+    if (!(error instanceof DependencyError) || !job || job.state === JobState.JOB_STATE_RUNNING) throw explain(error);
+  } finally {
+    view.stop();
+    process.off("SIGINT", onSigint);
+  }
+  await Promise.all(downloads);
+  if (job) await downloadArtifact(client, job.id, "job.json", dir);
+  client.downstream.close();
+  return { job: job!, dir };
+}
+
+export function printSummary(job: Job, dir: string): void {
+  const state = JobState[job.state].replace("JOB_STATE_", "");
+  const out = process.stdout;
+  out.write(`\n${job.title || job.topic} — ${state}\n`);
+  if (job.error) out.write(`  ${job.error.code}: ${job.error.message}\n`);
+  for (const a of job.artifacts) out.write(`  ${path.join(dir, a.name).padEnd(50)} ${humanBytes(a.sizeBytes)}\n`);
+  out.write(`  ${path.join(dir, "job.json")}\n`);
+  if (job.report) out.write(`\n${formatReport(job.report)}\n`);
+  out.write(`\njob ${job.id} · trace ${job.traceId}\n`);
+}
+
+export function exitCode(job: Job): number {
+  return job.state === JobState.JOB_STATE_SUCCEEDED ? 0 : job.state === JobState.JOB_STATE_CANCELLED ? 130 : 1;
+}
+
+/** Adds what to do to the errors a person meets most. */
+export function explain(error: unknown): Error {
+  if (error instanceof DependencyError && error.code === status.UNAVAILABLE && error.service === "orchestrator") {
+    return new Error(`${error.message}\nStart LECTRA first: npx lectra up (or set LECTRA_ORCHESTRATOR_ADDR).`);
+  }
+  if (error instanceof DependencyError && error.code === status.INVALID_ARGUMENT) return new UsageError(error.details);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,81 @@
+// The `lectra` command line.
+import { Command, InvalidArgumentError } from "commander";
+import { cancelJob, downloadJob, listJobs, showReport } from "./commands/jobs";
+import { exitCode, generate, printSummary, UsageError } from "./commands/generate";
+import { demo, up } from "./commands/stack";
+import { listVoices } from "./commands/voices";
+
+const whole = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+
+const program = new Command()
+  .name("lectra")
+  .description("Turn a topic or a lecture script into a deck, a narrated video and captions.")
+  .option("--orchestrator <host:port>", "the orchestrator to talk to (default: LECTRA_ORCHESTRATOR_ADDR or 127.0.0.1:50051)")
+  .showHelpAfterError();
+
+program
+  .command("up")
+  .description("start all six services on this machine; Ctrl-C stops them")
+  .action(() => up());
+
+program
+  .command("generate")
+  .description("generate a lecture and download its files")
+  .option("--script <file>", "a lecture script (see README, 'Lecture scripts')")
+  .option("--topic <text>", "a topic to write about (needs a language model)")
+  .option("--slides <n>", "slides to write for a topic, 1..30", whole("--slides"))
+  .option("--voice <name>", "a voice from `lectra voices`")
+  .option("--no-video", "make the deck, narration and captions, but no video")
+  .option("--out <dir>", "where to put the files (default: out/<job id>)")
+  .action(async (opts) => {
+    const { job, dir } = await generate({ ...opts, orchestrator: program.opts().orchestrator });
+    printSummary(job, dir);
+    process.exitCode = exitCode(job);
+  });
+
+program
+  .command("jobs")
+  .description("list jobs, newest first")
+  .option("--limit <n>", "how many", whole("--limit"), 20)
+  .action((opts) => listJobs(opts.limit, program.opts().orchestrator));
+
+program
+  .command("cancel <job-id>")
+  .description("stop a running job (what it made so far is kept)")
+  .action((id) => cancelJob(id, program.opts().orchestrator));
+
+program
+  .command("report <job-id>")
+  .description("print a job's per-stage timing report")
+  .action((id) => showReport(id, program.opts().orchestrator));
+
+program
+  .command("download <job-id>")
+  .description("download a job's files")
+  .option("--out <dir>", "where to put them (default: out/<job id>)")
+  .action((id, opts) => downloadJob(id, opts.out, program.opts().orchestrator));
+
+program
+  .command("voices")
+  .description("list the voices --voice accepts")
+  .option("--language <prefix>", "only these, e.g. en", "")
+  .action((opts) => listVoices(opts.language));
+
+program
+  .command("demo")
+  .description("start the services, generate the example lecture into out/demo, print the report, stop")
+  .option("--script <file>", "the script to generate from", "examples/photosynthesis.md")
+  .option("--out <dir>", "where to put the files", "out/demo")
+  .action(async (opts) => {
+    process.exitCode = await demo(opts.script, opts.out);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lectra: ${message}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});

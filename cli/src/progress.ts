@@ -1,0 +1,88 @@
+// Shows a job's events as they come: progress bars on a terminal, one line per
+// event otherwise (CI logs, pipes).
+import { MultiBar, Presets, type SingleBar } from "cli-progress";
+import { Stage, StageStatus, stageToJSON, type JobEvent } from "@lectra/proto";
+
+const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME];
+const ORDER = [Stage.STAGE_OUTLINE, ...PER_SLIDE, Stage.STAGE_DECK, Stage.STAGE_CAPTIONS, Stage.STAGE_VIDEO];
+const label = (stage: Stage) => stageToJSON(stage).replace(/^STAGE_/, "").toLowerCase();
+
+export interface ProgressView {
+  onEvent(event: JobEvent): void;
+  stop(): void;
+}
+
+export function progressView(tty = Boolean(process.stderr.isTTY)): ProgressView {
+  return tty ? new Bars() : new Lines();
+}
+
+class Bars implements ProgressView {
+  private readonly multi = new MultiBar(
+    { format: " {stage} {bar} {value}/{total} {detail}", barsize: 30, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    Presets.shades_grey,
+  );
+  private readonly bars = new Map<Stage, SingleBar>();
+  private overall: SingleBar | undefined;
+
+  onEvent(event: JobEvent) {
+    const kind = event.kind;
+    if (!kind) return;
+    if (kind.$case === "started") {
+      const job = kind.value;
+      this.overall = this.multi.create(100, 0, { stage: "overall ".padEnd(9), detail: job.title });
+      for (const stage of ORDER) {
+        if (stage === Stage.STAGE_FRAME || stage === Stage.STAGE_VIDEO) if (job.skipVideo) continue;
+        const total = PER_SLIDE.includes(stage) ? job.slideCount : 1;
+        this.bars.set(stage, this.multi.create(total, 0, { stage: label(stage).padEnd(9), detail: "" }));
+      }
+    } else if (kind.$case === "stage") {
+      const u = kind.value;
+      const bar = this.bars.get(u.stage);
+      if (u.stage === Stage.STAGE_OUTLINE && u.status === StageStatus.STAGE_STATUS_FINISHED) {
+        const slides = Number(/^(\d+) slides/.exec(u.detail)?.[1]);
+        if (slides) for (const s of PER_SLIDE) this.bars.get(s)?.setTotal(slides);
+      }
+      if (u.status === StageStatus.STAGE_STATUS_FINISHED) bar?.increment(1, { detail: u.detail.slice(0, 40) });
+      if (u.status === StageStatus.STAGE_STATUS_FAILED) bar?.update({ detail: "FAILED" });
+      if (u.status === StageStatus.STAGE_STATUS_CANCELLED) bar?.update({ detail: "cancelled" });
+    } else if (kind.$case === "warning") {
+      this.multi.log(`warning: ${kind.value}\n`);
+    }
+    this.overall?.update(Math.round(event.progress * 100));
+  }
+
+  stop() {
+    this.multi.stop();
+  }
+}
+
+class Lines implements ProgressView {
+  onEvent(event: JobEvent) {
+    const kind = event.kind;
+    if (!kind) return;
+    const pct = `${Math.round(event.progress * 100)}%`.padStart(4);
+    switch (kind.$case) {
+      case "started":
+        return log(`${pct} job ${kind.value.id} started: ${kind.value.title || kind.value.topic} (${kind.value.slideCount} slides)`);
+      case "stage": {
+        const u = kind.value;
+        if (u.status === StageStatus.STAGE_STATUS_STARTED) return;
+        const slide = u.slideIndex === undefined ? "" : ` slide ${u.slideIndex + 1}`;
+        const status = { [StageStatus.STAGE_STATUS_FINISHED]: "done", [StageStatus.STAGE_STATUS_FAILED]: "FAILED" }[u.status as number] ?? "cancelled";
+        return log(`${pct} ${label(u.stage)}${slide} ${status} in ${u.seconds.toFixed(2)} s${u.detail ? ` (${u.detail})` : ""}`);
+      }
+      case "warning":
+        return log(`${pct} warning: ${kind.value}`);
+      case "artifact":
+        return log(`${pct} ready: ${kind.value.name}`);
+      case "finished":
+        return;
+    }
+  }
+
+  stop() {}
+}
+
+function log(line: string) {
+  process.stderr.write(line + "\n");
+}

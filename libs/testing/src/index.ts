@@ -1,0 +1,5 @@
+// Helpers for LECTRA's process-level tests.
+export * from "./processes";
+export * from "./png";
+export * from "./otlp-receiver";
+export * from "./media";

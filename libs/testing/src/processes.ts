@@ -1,0 +1,43 @@
+// Runs LECTRA services as real processes for tests: each on a free loopback
+// port, started with the same Node that runs the tests, stopped with SIGTERM.
+import * as path from "node:path";
+import { addressEnv, freePort, launchService, type LaunchedService, type ServiceName } from "@lectra/service-kit";
+
+export { freePort };
+
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+
+export interface ServiceProcess extends LaunchedService {
+  /** Everything the process has written so far. */
+  logs(): string;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Address to listen on; a free loopback port by default. */
+  address?: string;
+  timeoutMs?: number;
+}
+
+/** Starts services/<name>/dist/main.js and waits until its health check says SERVING. */
+export async function startService(name: ServiceName, options: StartOptions = {}): Promise<ServiceProcess> {
+  let output = "";
+  const launched = await launchService(name, {
+    entry: path.join(repoRoot, "services", name, "dist", "main.js"),
+    address: options.address ?? `127.0.0.1:${await freePort()}`,
+    env: { LECTRA_LOG_LEVEL: "warn", ...options.env },
+    timeoutMs: options.timeoutMs,
+    onLine: (line) => {
+      output += line + "\n";
+      if (process.env.LECTRA_TEST_LOGS) process.stderr.write(`[${name}] ${line}\n`);
+    },
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output}`);
+  });
+  return { ...launched, logs: () => output };
+}
+
+/** Environment that points every service at the given processes' addresses. */
+export function addressesEnv(services: LaunchedService[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(services.map((s) => [addressEnv(s.name), s.address]));
+}

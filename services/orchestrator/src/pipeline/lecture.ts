@@ -1,0 +1,227 @@
+// The lecture pipeline, per DESIGN.md: after the outline, every slide flows
+// through its own chain as soon as its inputs exist —
+//
+//   content ─┬─ image ──────────────┬─ frame
+//            └─ tags → speech ───────┘
+//
+// — and only the deck (all slides' content and pictures), the narration/captions
+// (all clips) and the video (all frames and the narration) wait for every slide.
+// No stage waits for anything its data does not need.
+import {
+  Stage,
+  type Chapter,
+  type Frame,
+  type LectureSource,
+  type Picture,
+  type Slide,
+  type SynthesizeResponse,
+  type TimedFrame,
+} from "@lectra/proto";
+import { buildTimeline, encodeWav, pageTimes, parseSegments, type Timeline } from "@lectra/lecture";
+import type { CallOptions, ImagesClient, LlmClient, SlidesClient, SpeechClient, VideoClient } from "@lectra/service-kit";
+import { ARTIFACTS } from "../artifacts";
+import type { ArtifactWriter } from "../jobs/store";
+import type { LectureRequest } from "../request";
+import { runStage, StageError, type StageRunner } from "./stage";
+import { status } from "@grpc/grpc-js";
+
+export interface Downstreams {
+  llm: LlmClient;
+  images: ImagesClient;
+  slides: SlidesClient;
+  speech: SpeechClient;
+  video: VideoClient;
+}
+
+export type ArtifactKind = keyof typeof ARTIFACTS;
+
+/** What the pipeline needs from the job that runs it. */
+export interface LectureJob extends StageRunner {
+  outlined(title: string, slideCount: number): void;
+  /** Records the first real failure and stops the rest of the job. */
+  fail(error: unknown): void;
+  saveArtifact(kind: ArtifactKind, data: Uint8Array): Promise<void>;
+  artifactWriter(kind: ArtifactKind): ArtifactWriter;
+}
+
+interface SlideChain {
+  content: Promise<Slide>;
+  picture: Promise<Picture | undefined>;
+  clip: Promise<SynthesizeResponse>;
+  frames: Promise<Frame[]> | undefined;
+}
+
+export async function produceLecture(job: LectureJob, req: LectureRequest, clients: Downstreams): Promise<void> {
+  const call: CallOptions = { signal: job.signal };
+  const source: LectureSource = { source: req.source };
+  const inFlight: Promise<unknown>[] = [];
+  // Every branch is watched from the start: the first failure stops the job at
+  // once, instead of surfacing whenever some later await happens to reach it.
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.push(promise);
+    promise.catch((error) => job.fail(error));
+    return promise;
+  };
+
+  try {
+    const outline = await runStage(job, Stage.STAGE_OUTLINE, undefined, () => clients.llm.outline({ source, slideCount: req.slideCount }, call),
+      (o) => `${o.slideTitles.length} slides, by ${o.engine}`);
+    if (outline.slideTitles.length === 0) {
+      throw new StageError(Stage.STAGE_OUTLINE, undefined, status.INTERNAL, "stage.outline failed: the outline has no slides");
+    }
+    job.outlined(outline.title, outline.slideTitles.length);
+    const slideTotal = outline.slideTitles.length;
+
+    const slides: SlideChain[] = outline.slideTitles.map((_, i) => {
+      const content = track(
+        runStage(job, Stage.STAGE_CONTENT, i, async () => {
+          const { slide } = await clients.llm.writeSlide(
+            { source, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i },
+            call,
+          );
+          if (!slide?.narration.trim()) throw new Error("the slide came back without narration");
+          return { ...slide, index: i };
+        }),
+      );
+      const picture = track(
+        content.then((slide) =>
+          runStage(job, Stage.STAGE_IMAGE, i, async () => (await clients.images.findPicture({ query: slide.imageQuery, slideTitle: slide.title }, call)).picture,
+            (p) => (p ? `${p.engine}: ${p.title}` : "no picture")),
+        ),
+      );
+      const clip = track(
+        content
+          .then((slide) => runStage(job, Stage.STAGE_TAGS, i, () => clients.llm.tagProsody({ slide }, call), (t) => t.engine))
+          .then((tagged) =>
+            runStage(job, Stage.STAGE_SPEECH, i, () =>
+              clients.speech.synthesize({ voice: req.voice, segments: parseSegments(tagged.taggedNarration) }, call),
+              (c) => `${c.durationSeconds.toFixed(2)} s, ${c.engine} ${c.voice}`,
+            ),
+          ),
+      );
+      const frames = req.skipVideo
+        ? undefined
+        : track(
+            Promise.all([content, picture]).then(([slide, picture]) =>
+              runStage(job, Stage.STAGE_FRAME, i, async () =>
+                (await clients.slides.renderFrames({ lectureTitle: outline.title, slideTotal, slide: { slide, picture } }, call)).frames,
+                (f) => `${f.length} page${f.length === 1 ? "" : "s"}`,
+              ),
+            ),
+          );
+      return { content, picture, clip, frames };
+    });
+
+    const deck = track(
+      Promise.all(slides.map(async (s) => ({ slide: await s.content, picture: await s.picture }))).then((illustrated) =>
+        runStage(job, Stage.STAGE_DECK, undefined, async () => {
+          const writer = job.artifactWriter("deck");
+          let pages = 0;
+          try {
+            for await (const part of clients.slides.buildDeck({ lectureTitle: outline.title, slides: illustrated }, call)) {
+              pages ||= part.pageCount;
+              await writer.write(part.chunk);
+            }
+            await writer.finish();
+          } catch (error) {
+            await writer.abort();
+            throw error;
+          }
+          return pages;
+        }, (pages) => `${pages} pages`),
+      ),
+    );
+
+    const narration = track(
+      Promise.all(slides.map(async (s) => ({ slide: await s.content, clip: await s.clip }))).then(async (spoken) => {
+        const sampleRate = spoken[0].clip.audio!.sampleRate;
+        if (spoken.some((s) => s.clip.audio?.sampleRate !== sampleRate)) {
+          throw new StageError(Stage.STAGE_SPEECH, undefined, status.INTERNAL, "stage.speech: clips came back at different sample rates");
+        }
+        const timeline = buildTimeline(
+          spoken.map(({ slide, clip }) => ({ title: slide.title, durationSeconds: clip.durationSeconds, segments: clip.segments })),
+        );
+        const pcm = Buffer.concat(spoken.map((s) => s.clip.audio!.pcm));
+        await job.saveArtifact("narration", encodeWav(pcm, sampleRate));
+        await runStage(job, Stage.STAGE_CAPTIONS, undefined, async () => {
+          const captions = await clients.video.writeCaptions({ segments: timeline.segments }, call);
+          await job.saveArtifact("vtt", Buffer.from(captions.vtt));
+          await job.saveArtifact("srt", Buffer.from(captions.srt));
+          return timeline.segments.length;
+        }, (n) => `${n} segments`);
+        return { timeline, pcm, sampleRate };
+      }),
+    );
+
+    const video = slides.every((s) => s.frames)
+      ? track(
+          Promise.all([narration, Promise.all(slides.map((s) => s.frames!))]).then(async ([spoken, frames]) => {
+            const timed = timedFrames(spoken.timeline, frames);
+            await job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, timed.pages), null, 2) + "\n"));
+            await runStage(job, Stage.STAGE_VIDEO, undefined, async () => {
+              const writer = job.artifactWriter("video");
+              let encoder = "";
+              try {
+                for await (const part of clients.video.renderVideo(
+                  { frames: timed.frames, narration: { pcm: spoken.pcm, sampleRate: spoken.sampleRate }, chapters: chapters(spoken.timeline), constantFrameRate: false, framesPerSecond: 0 },
+                  call,
+                )) {
+                  encoder ||= part.encoder;
+                  await writer.write(part.chunk);
+                }
+                await writer.finish();
+              } catch (error) {
+                await writer.abort();
+                throw error;
+              }
+              return encoder;
+            }, (encoder) => encoder);
+          }),
+        )
+      : track(narration.then((spoken) => job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, []), null, 2) + "\n"))));
+
+    await Promise.all([deck, narration, video]);
+  } finally {
+    // Let cancelled calls unwind before the job reports its end, so a cancelled
+    // job has really stopped its downstream work when it says so.
+    await Promise.allSettled(inFlight);
+  }
+}
+
+function chapters(timeline: Timeline): Chapter[] {
+  return timeline.slides.map((s) => ({ title: s.title, startSeconds: s.startSeconds, endSeconds: s.endSeconds }));
+}
+
+interface PageTiming {
+  slideIndex: number;
+  page: number;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/** Each slide's frames shown for their share of its narration, back to back. */
+export function timedFrames(timeline: Timeline, frames: Frame[][]): { frames: TimedFrame[]; pages: PageTiming[] } {
+  const out: TimedFrame[] = [];
+  const pages: PageTiming[] = [];
+  timeline.slides.forEach((slide, i) => {
+    const times = pageTimes(slide, frames[i].map((f) => f.share));
+    frames[i].forEach((frame, p) => {
+      out.push({ png: frame.png, ...times[p] });
+      pages.push({ slideIndex: i, page: frame.page, ...times[p] });
+    });
+  });
+  return { frames: out, pages };
+}
+
+/** timings.json: where every slide, page and spoken segment sits in the narration. */
+function timingsRecord(title: string, timeline: Timeline, pages: PageTiming[]) {
+  return {
+    title,
+    durationSeconds: timeline.durationSeconds,
+    slides: timeline.slides.map((s) => ({
+      ...s,
+      pages: pages.filter((p) => p.slideIndex === s.index).map(({ page, startSeconds, endSeconds }) => ({ page, startSeconds, endSeconds })),
+    })),
+    segments: timeline.segments,
+  };
+}

@@ -1,0 +1,98 @@
+// One stage of a job: a span named stage.<name> (with lectra.slide.index for
+// per-slide stages), started/finished events for the caller, and errors that
+// say which stage and slide failed and which service caused it.
+import { SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
+import { status } from "@grpc/grpc-js";
+import { Stage, StageStatus, stageToJSON, type StageUpdate } from "@lectra/proto";
+import { DependencyError, RpcError, statusName } from "@lectra/service-kit";
+
+export const ATTR_JOB_ID = "lectra.job.id";
+export const ATTR_SLIDE_INDEX = "lectra.slide.index";
+export const ATTR_STAGE = "lectra.stage";
+
+/** "stage.outline" for Stage.STAGE_OUTLINE: the span name users find in Jaeger. */
+export function spanName(stage: Stage): string {
+  return `stage.${stageToJSON(stage).replace(/^STAGE_/, "").toLowerCase()}`;
+}
+
+const where = (stage: Stage, slideIndex: number | undefined) =>
+  `${spanName(stage)}${slideIndex === undefined ? "" : ` (slide ${slideIndex + 1})`}`;
+
+/** A stage failed: which one, on which slide, with the gRPC code to report. */
+export class StageError extends Error {
+  override name = "StageError";
+  constructor(
+    readonly stage: Stage,
+    readonly slideIndex: number | undefined,
+    readonly code: status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function stageError(stage: Stage, slideIndex: number | undefined, error: unknown): StageError {
+  if (error instanceof StageError) return error;
+  if (error instanceof DependencyError || error instanceof RpcError) {
+    return new StageError(stage, slideIndex, error.code, `${where(stage, slideIndex)} failed: ${error.message}`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new StageError(stage, slideIndex, status.INTERNAL, `${where(stage, slideIndex)} failed: ${message}`);
+}
+
+export interface StageRunner {
+  jobId: string;
+  tracer: Tracer;
+  /** The job span's context: every stage span is its child. */
+  parent: Context;
+  signal: AbortSignal;
+  onUpdate(update: StageUpdate): void;
+}
+
+export async function runStage<T>(
+  job: StageRunner,
+  stage: Stage,
+  slideIndex: number | undefined,
+  work: (span: Span) => Promise<T>,
+  describe?: (result: T) => string,
+): Promise<T> {
+  job.signal.throwIfAborted();
+  const attributes = {
+    [ATTR_JOB_ID]: job.jobId,
+    [ATTR_STAGE]: spanName(stage),
+    ...(slideIndex === undefined ? {} : { [ATTR_SLIDE_INDEX]: slideIndex }),
+  };
+  return job.tracer.startActiveSpan(spanName(stage), { attributes }, job.parent, async (span) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_STARTED, seconds: 0, detail: "" });
+    try {
+      const result = await work(span);
+      const detail = describe?.(result) ?? "";
+      if (detail) span.setAttribute("lectra.detail", detail);
+      span.end();
+      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FINISHED, seconds: seconds(), detail });
+      return result;
+    } catch (error) {
+      if (job.signal.aborted) {
+        // The job was stopped (cancelled, shut down, or failed elsewhere): this stage did not fail.
+        span.addEvent("cancelled");
+        span.setAttribute("lectra.cancelled", true);
+        span.end();
+        job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_CANCELLED, seconds: seconds(), detail: "" });
+        throw error;
+      }
+      const failure = stageError(stage, slideIndex, error);
+      span.recordException(failure);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${statusName(failure.code)}: ${failure.message}` });
+      span.end();
+      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FAILED, seconds: seconds(), detail: failure.message });
+      throw failure;
+    }
+  });
+}
+
+/** The span context a job's stages hang from. */
+export function jobContext(parent: Context, span: Span): Context {
+  return trace.setSpan(parent, span);
+}

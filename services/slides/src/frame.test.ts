@@ -1,0 +1,58 @@
+import { after, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { pngSize, solidPng } from "@lectra/testing";
+import { escapeXml, FRAME, pageSvg, renderFrame } from "./frame";
+import { FramePool } from "./frame-pool";
+import { layoutSlide, type SlideInput } from "./layout";
+
+const pool = new FramePool(2);
+after(() => pool.close());
+
+function page(input: Partial<SlideInput> = {}) {
+  return layoutSlide({ lectureTitle: "Cells", title: "Membranes", bullets: ["Lipid bilayer", "Proteins float in it"], pictureAspect: undefined, number: 1, total: 3, ...input })[0];
+}
+
+describe("frame", () => {
+  it("draws each wrapped line as its own escaped <text>, in the shipped font", () => {
+    const p = page({ title: `Tags <b>&"' stay text`, bullets: ["word ".repeat(30).trim()] });
+    const svg = pageSvg(p, undefined);
+    const lineCount = p.title.lines.length + p.footer.lines.length + p.bullets.reduce((n, b) => n + b.lines.length + 1, 0);
+    assert.equal(svg.match(/<text /g)?.length, lineCount);
+    assert.ok(p.bullets[0].lines.length > 1);
+    assert.ok(svg.includes(`Tags &lt;b&gt;&amp;&quot;&apos; stay text`));
+    assert.ok(!svg.includes("<b>"));
+    assert.ok(svg.includes(`font-family="DejaVu Sans"`));
+  });
+
+  it("embeds the picture as a data URI, kept in proportion", () => {
+    const svg = pageSvg(page({ pictureAspect: 4 / 3 }), { data: solidPng(4, 3, [0, 0, 0]), format: "png" });
+    assert.match(svg, /<image [^>]*preserveAspectRatio="xMidYMid meet" xlink:href="data:image\/png;base64,iVBORw0KGgo/);
+  });
+
+  it("escapes everything XML treats specially", () => {
+    assert.equal(escapeXml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+  });
+
+  it("renders a 1920x1080 PNG that shows the slide", async () => {
+    const picture = { data: solidPng(400, 300, [30, 90, 160]), format: "png" as const };
+    const [a, b, again] = await Promise.all([
+      renderFrame(page({ pictureAspect: 4 / 3 }), picture, pool),
+      renderFrame(page({ title: "Ribosomes", bullets: ["Make proteins"] }), undefined, pool),
+      renderFrame(page({ pictureAspect: 4 / 3 }), picture, pool),
+    ]);
+    assert.deepEqual(pngSize(a), { width: FRAME.width, height: FRAME.height });
+    assert.deepEqual(pngSize(b), { width: FRAME.width, height: FRAME.height });
+    // A blank or text-less frame compresses to a few KB; drawn text does not.
+    assert.ok(a.length > 20_000 && b.length > 20_000, `frames are ${a.length} and ${b.length} bytes`);
+    assert.ok(!a.equals(b), "different slides rendered to the same frame");
+    assert.ok(a.equals(again), "the same page rendered twice differs: the frame depends on more than the layout");
+  });
+
+  it("stops waiting when the caller gives up", async () => {
+    const controller = new AbortController();
+    const pending = renderFrame(page(), undefined, pool, controller.signal);
+    controller.abort(new Error("caller went away"));
+    await assert.rejects(pending, /caller went away/);
+    await assert.rejects(renderFrame(page(), undefined, pool, controller.signal), /caller went away/);
+  });
+});

@@ -1,0 +1,39 @@
+// SlidesService handlers: check the request, lay the slides out once, draw that
+// layout as frames or as a deck.
+import type { BuildDeckRequest, BuildDeckResponse, RenderFramesRequest, SlidesServiceServer } from "@lectra/proto";
+import { chunks, serverStream, unary, type Logger } from "@lectra/service-kit";
+import { renderFrame } from "./frame";
+import type { FramePool } from "./frame-pool";
+import { pictureCredit } from "./picture";
+import { buildDeck, type DeckSlide } from "./pptx";
+import { checkBuildDeck, checkRenderFrames, pagesOf } from "./request";
+
+const CHUNK_BYTES = 1 << 20;
+
+export function slidesHandlers(frames: FramePool, log: Logger): SlidesServiceServer {
+  return {
+    renderFrames: unary(log, "RenderFrames", async (req: RenderFramesRequest, { signal }) => {
+      const { lectureTitle, slide } = checkRenderFrames(req);
+      const pages = pagesOf(lectureTitle, slide);
+      const pngs = await Promise.all(pages.map((page) => renderFrame(page, slide.picture, frames, signal)));
+      return { frames: pages.map((page, i) => ({ png: pngs[i], page: page.page, share: page.share })) };
+    }),
+
+    buildDeck: serverStream(log, "BuildDeck", async (req: BuildDeckRequest, send, { signal }) => {
+      const { lectureTitle, slides } = checkBuildDeck(req);
+      const deckSlides: DeckSlide[] = slides.map((s) => ({
+        pages: pagesOf(lectureTitle, s),
+        narration: s.slide.narration,
+        picture: s.picture && { ...s.picture, title: s.picture.meta.title, credit: pictureCredit(s.picture.meta) },
+      }));
+      const pageCount = deckSlides.reduce((n, s) => n + s.pages.length, 0);
+      const pptx = await buildDeck(lectureTitle, deckSlides, signal);
+      let first = true;
+      for (const chunk of chunks(pptx, CHUNK_BYTES)) {
+        const message: BuildDeckResponse = { chunk, pageCount: first ? pageCount : 0 };
+        await send(message);
+        first = false;
+      }
+    }),
+  };
+}

@@ -1,0 +1,49 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import type { IllustratedSlide, Picture, Slide } from "@lectra/proto";
+import { solidPng } from "@lectra/testing";
+import { checkBuildDeck, checkRenderFrames } from "./request";
+
+/** grpc.status.INVALID_ARGUMENT; @grpc/grpc-js is service-kit's dependency, not ours. */
+const INVALID_ARGUMENT = 3;
+
+const slide = (overrides: Partial<Slide> = {}): Slide => ({ index: 0, title: "Cells", bullets: ["a"], narration: "n", imageQuery: "", ...overrides });
+const picture = (data: Buffer): Picture => ({ data, mediaType: "image/png", width: 0, height: 0, title: "", sourceUrl: "", author: "", license: "", engine: "" });
+const illustrated = (s: Partial<Slide> = {}, p?: Picture): IllustratedSlide => ({ slide: slide(s), picture: p });
+
+function refuses(fn: () => unknown, field: string) {
+  assert.throws(fn, (e: { code: number; message: string }) => {
+    assert.equal(e.code, INVALID_ARGUMENT);
+    assert.ok(e.message.startsWith(`${field}:`), e.message);
+    return true;
+  });
+}
+
+describe("request checks", () => {
+  it("accepts a slide with a PNG picture and numbers it from its index", () => {
+    const { slide: s } = checkRenderFrames({ lectureTitle: "L", slideTotal: 4, slide: illustrated({ index: 2 }, picture(solidPng(2, 2, [0, 0, 0]))) });
+    assert.equal(s.number, 3);
+    assert.equal(s.total, 4);
+    assert.equal(s.picture?.format, "png");
+  });
+
+  it("names the field that is wrong in RenderFrames", () => {
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: undefined }), "slide");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: { slide: undefined, picture: undefined } }), "slide.slide");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({ title: "  " }) }), "slide.slide.title");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 0, slide: illustrated() }), "slide_total");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 3, slide: illustrated({ index: 3 }) }), "slide_total");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 3, slide: illustrated({ index: -1 }) }), "slide.slide.index");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, picture(Buffer.from("GIF89a, not a PNG at all"))) }), "slide.picture.data");
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, picture(Buffer.alloc(0))) }), "slide.picture.data");
+  });
+
+  it("names the slide that is wrong in BuildDeck", () => {
+    refuses(() => checkBuildDeck({ lectureTitle: "L", slides: [] }), "slides");
+    const good = illustrated();
+    refuses(() => checkBuildDeck({ lectureTitle: "L", slides: [good, illustrated({}, picture(Buffer.from("<svg/>")))] }), "slides[1].picture.data");
+    refuses(() => checkBuildDeck({ lectureTitle: "L", slides: [good, good, illustrated({ title: "" })] }), "slides[2].slide.title");
+    const { slides } = checkBuildDeck({ lectureTitle: "L", slides: [good, good] });
+    assert.deepEqual(slides.map((s) => [s.number, s.total]), [[1, 2], [2, 2]]);
+  });
+});

@@ -1,0 +1,79 @@
+// The real service as a process, called through the typed client.
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import JSZip from "jszip";
+import type { IllustratedSlide, Picture } from "@lectra/proto";
+import { DependencyError, slidesClient, statusName, type SlidesClient } from "@lectra/service-kit";
+import { pngSize, solidPng, startService, type ServiceProcess } from "@lectra/testing";
+
+let service: ServiceProcess;
+let slides: SlidesClient;
+
+before(async () => {
+  service = await startService("slides", { env: { LECTRA_SLIDES_FRAME_WORKERS: "2" } });
+  slides = slidesClient(service.address);
+});
+
+after(async () => {
+  slides?.downstream.close();
+  assert.equal(await service?.stop(), 0);
+});
+
+function picture(data: Buffer): Picture {
+  return { data, mediaType: "image/png", width: 0, height: 0, title: "Leaf", sourceUrl: "", author: "", license: "", engine: "icons" };
+}
+
+function illustrated(index: number, bullets: string[], pic?: Picture): IllustratedSlide {
+  return {
+    slide: { index, title: `Slide ${index + 1}`, bullets, narration: `Narration for slide ${index + 1}, read aloud.`, imageQuery: "" },
+    picture: pic,
+  };
+}
+
+async function rejectsWith(call: Promise<unknown>, field: string) {
+  await assert.rejects(call, (error: unknown) => {
+    assert.ok(error instanceof DependencyError, String(error));
+    assert.equal(statusName(error.code), "INVALID_ARGUMENT");
+    assert.ok(error.details.startsWith(`${field}:`), error.details);
+    return true;
+  });
+}
+
+describe("slides service", () => {
+  it("builds a 3-slide deck with the narration as speaker notes", async () => {
+    const request = { lectureTitle: "Plants", slides: [0, 1, 2].map((i) => illustrated(i, [`Point ${i + 1}`], i === 1 ? picture(solidPng(64, 48, [40, 120, 60])) : undefined)) };
+    const messages = [];
+    for await (const m of slides.buildDeck(request)) messages.push(m);
+    assert.equal(messages[0].pageCount, 3);
+    const zip = await JSZip.loadAsync(Buffer.concat(messages.map((m) => m.chunk)));
+    assert.equal(Object.keys(zip.files).filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f)).length, 3);
+    for (const i of [1, 2, 3]) {
+      assert.ok((await zip.file(`ppt/slides/slide${i}.xml`)!.async("string")).includes(`<a:t>Slide ${i}</a:t>`));
+      assert.ok((await zip.file(`ppt/notesSlides/notesSlide${i}.xml`)!.async("string")).includes(`Narration for slide ${i}, read aloud.`));
+    }
+  });
+
+  it("renders a slide with 6 bullets and a picture as 2 frames whose shares add up to 1", async () => {
+    const bullets = ["Roots take up water", "Leaves take in CO2", "Chlorophyll absorbs light", "Water is split", "Sugar is made", "Oxygen is released"];
+    const { frames } = await slides.renderFrames({ lectureTitle: "Plants", slideTotal: 5, slide: illustrated(2, bullets, picture(solidPng(300, 200, [40, 120, 60]))) });
+    assert.deepEqual(frames.map((f) => f.page), [0, 1]);
+    assert.ok(Math.abs(frames[0].share + frames[1].share - 1) < 1e-9);
+    assert.ok(frames.every((f) => f.share > 0));
+    for (const f of frames) assert.deepEqual(pngSize(f.png), { width: 1920, height: 1080 });
+    assert.ok(!frames[0].png.equals(frames[1].png));
+  });
+
+  it("refuses a picture that is not PNG or JPEG, naming the field", async () => {
+    const gif = picture(Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;"));
+    await rejectsWith(slides.renderFrames({ lectureTitle: "Plants", slideTotal: 1, slide: illustrated(0, ["a"], gif) }), "slide.picture.data");
+    const deck = async () => {
+      for await (const _ of slides.buildDeck({ lectureTitle: "Plants", slides: [illustrated(0, ["a"]), illustrated(1, ["b"], gif)] }));
+    };
+    await rejectsWith(deck(), "slides[1].picture.data");
+  });
+
+  it("refuses an empty deck and a slide beyond slide_total", async () => {
+    await rejectsWith((async () => { for await (const _ of slides.buildDeck({ lectureTitle: "Plants", slides: [] })); })(), "slides");
+    await rejectsWith(slides.renderFrames({ lectureTitle: "Plants", slideTotal: 2, slide: illustrated(2, ["a"]) }), "slide_total");
+  });
+});

@@ -1,0 +1,109 @@
+// Frames + narration + chapters → an MP4, through ffmpeg (fluent-ffmpeg).
+//
+// By default each slide is one video frame that lasts as long as the slide is
+// shown (variable frame rate, from the concat demuxer), so encoding costs one
+// frame per slide whatever the lecture's length. Players that need a constant
+// frame rate can ask for one: ffmpeg then repeats each still at that rate.
+//
+// All files live in a fresh temp folder that is removed afterwards, whatever
+// happens; ffmpeg is killed when the caller cancels.
+import * as fs from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import ffmpeg from "fluent-ffmpeg";
+import { encodeWav } from "@lectra/lecture";
+import { ffmetadata } from "./chapters";
+import { concatList } from "./concat-list";
+import type { Ffmpeg } from "./ffmpeg";
+import type { VideoPlan } from "./requests";
+
+export const AUDIO_OPTIONS = ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "1"];
+
+/** Every frame is fitted (letterboxed) into the first one's size, rounded down to even sides as yuv420p needs. */
+export function frameFilter({ width, height }: { width: number; height: number }): string {
+  const w = width - (width % 2);
+  const h = height - (height % 2);
+  return `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p`;
+}
+
+/**
+ * ffmpeg's output options for a plan. Inputs are 0: frames (concat), 1: narration
+ * (WAV), 2: chapters (FFMETADATA), the last only when there are chapters.
+ */
+export function outputOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
+  const hasChapters = plan.chapters.length > 0;
+  const frameRate =
+    plan.frameRate.mode === "variable"
+      ? [tool.frameRateOption, "vfr"]
+      : // -t cuts the repeated last still exactly where the narration ends; with a
+        // variable rate that repeat is the frame that carries the end time, so no -t there.
+        [tool.frameRateOption, "cfr", "-r", String(plan.frameRate.fps), "-t", plan.narration.seconds.toFixed(3)];
+  return [
+    "-map", "0:v:0",
+    "-map", "1:a:0",
+    ...(hasChapters ? ["-map_chapters", "2", "-force_key_frames", "chapters"] : ["-map_chapters", "-1"]),
+    "-vf", frameFilter(plan.size),
+    ...frameRate,
+    ...tool.encoder.outputOptions(plan.frameRate.mode),
+    ...AUDIO_OPTIONS,
+    // The index first, so playback can start before the whole file has arrived.
+    "-movflags", "+faststart",
+    "-f", "mp4",
+  ];
+}
+
+/** The last lines ffmpeg wrote, for an error message a person can act on. */
+function tail(stderr: string | null, lines = 6): string {
+  return (stderr ?? "").trim().split("\n").slice(-lines).join(" | ") || "no output";
+}
+
+function run(command: ffmpeg.FfmpegCommand, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => command.kill("SIGKILL");
+    const done = () => signal.removeEventListener("abort", stop);
+    // fluent-ffmpeg spawns after a few checks of its own: a cancel that lands before then is applied on start.
+    command.on("start", () => {
+      if (signal.aborted) stop();
+    });
+    command.on("end", () => {
+      done();
+      resolve();
+    });
+    command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
+      done();
+      reject(signal.aborted ? signal.reason : new Error(`ffmpeg failed: ${error.message.split("\n")[0]}; ${tail(stderr)}`));
+    });
+    signal.addEventListener("abort", stop, { once: true });
+    command.run();
+  });
+}
+
+/** Encodes the plan and returns the MP4's bytes. */
+export async function encodeMp4(tool: Ffmpeg, plan: VideoPlan, signal: AbortSignal): Promise<Buffer> {
+  signal.throwIfAborted();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lectra-video-"));
+  try {
+    const at = (file: string) => path.join(dir, file);
+    const stills = plan.stills.map((still, i) => ({ file: `frame-${String(i).padStart(5, "0")}.png`, seconds: still.seconds }));
+    await Promise.all([
+      ...plan.stills.map((still, i) => fs.writeFile(at(stills[i].file), still.png)),
+      fs.writeFile(at("frames.ffconcat"), concatList(stills)),
+      fs.writeFile(at("narration.wav"), encodeWav(plan.narration.pcm, plan.narration.sampleRate)),
+      fs.writeFile(at("chapters.ffmetadata"), ffmetadata(plan.chapters)),
+    ]);
+    signal.throwIfAborted();
+
+    const command = ffmpeg({ stdoutLines: 0 })
+      .setFfmpegPath(tool.path)
+      .input(at("frames.ffconcat"))
+      .inputOptions(["-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat"])
+      .input(at("narration.wav"));
+    if (plan.chapters.length > 0) command.input(at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
+    command.output(at("lecture.mp4")).outputOptions(outputOptions(tool, plan));
+
+    await run(command, signal);
+    return await fs.readFile(at("lecture.mp4"));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

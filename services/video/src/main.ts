@@ -1,0 +1,25 @@
+// The video service: frames + narration → MP4 with chapters; segments → captions.
+import { telemetry } from "./tracing";
+import { VideoServiceService } from "@lectra/proto";
+import { createLogger, runService, serviceAddress } from "@lectra/service-kit";
+import { findFfmpeg } from "./ffmpeg";
+import { videoHandlers } from "./handlers";
+
+const log = createLogger("video");
+
+async function main() {
+  // Before listening: a video service without a working ffmpeg should not report SERVING.
+  const tool = await findFfmpeg(log);
+  await runService({
+    name: "video",
+    address: serviceAddress("video"),
+    telemetry,
+    log,
+    services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log) }],
+  });
+}
+
+main().catch((error) => {
+  log.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
