@@ -8,4 +8,5 @@ export * from "./handlers";
 export * from "./server";
 export * from "./clients";
 export * from "./launcher";
+export * from "./binaries";
 export type { Telemetry } from "./telemetry";

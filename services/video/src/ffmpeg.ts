@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { envString, type Logger } from "@lectra/service-kit";
+import { ensureExecutable, envString, type Logger } from "@lectra/service-kit";
 import type { VideoEncoder } from "./engines/engine";
 import { libx264 } from "./engines/libx264";
 
@@ -80,21 +80,13 @@ async function onPath(env: NodeJS.ProcessEnv): Promise<Candidate | undefined> {
   return undefined;
 }
 
-/** npm may skip the package's postinstall `chmod u+x` (install scripts need allowing), so set the bit here. */
 async function fromInstaller(): Promise<Candidate | string> {
   let file: string;
   try {
     file = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+    ensureExecutable(file);
   } catch (error) {
     return `@ffmpeg-installer/ffmpeg: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  if (!(await isExecutable(file))) {
-    try {
-      const { mode } = await fs.stat(file);
-      await fs.chmod(file, mode | 0o111);
-    } catch (error) {
-      return `@ffmpeg-installer/ffmpeg: ${file} is not executable and chmod failed (${(error as Error).message})`;
-    }
   }
   return { path: file, source: "@ffmpeg-installer/ffmpeg" };
 }
