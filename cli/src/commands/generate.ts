@@ -15,6 +15,7 @@ export interface GenerateOptions {
   slides?: number;
   voice?: string;
   video: boolean;
+  constantFrameRate?: boolean;
   out?: string;
   orchestrator?: string;
 }
@@ -31,7 +32,7 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
   } else {
     source = { $case: "topic", value: opts.topic! };
   }
-  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video };
+  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video, constantFrameRate: Boolean(opts.constantFrameRate) };
 }
 
 /** Runs the job to its end; returns it with where its files went. */

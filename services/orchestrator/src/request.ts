@@ -17,6 +17,7 @@ export interface LectureRequest {
   scriptTitle: string;
   voice: string;
   skipVideo: boolean;
+  constantFrameRate: boolean;
 }
 
 export function validateGenerate(req: GenerateRequest): LectureRequest {
@@ -24,7 +25,10 @@ export function validateGenerate(req: GenerateRequest): LectureRequest {
   if (voice && !VOICE.test(voice)) {
     throw invalidArgument("voice", `"${voice.slice(0, 40)}" is not a voice name; SpeechService.ListVoices lists them`);
   }
-  const common = { voice, skipVideo: req.skipVideo };
+  if (req.skipVideo && req.constantFrameRate) {
+    throw invalidArgument("constant_frame_rate", "asks for a video frame rate, but skip_video asks for no video");
+  }
+  const common = { voice, skipVideo: req.skipVideo, constantFrameRate: req.constantFrameRate };
 
   switch (req.source?.$case) {
     case "topic": {

@@ -23,6 +23,7 @@ describe("bad input", () => {
     ["a slide with no narration", "script", { source: { $case: "script", value: "# T\n\n## One\n- a bullet\n" } }],
     ["an unknown voice", "voice", { source: { $case: "script", value: script(1) }, voice: "no-such-voice" }],
     ["a voice name with markup", "voice", { source: { $case: "script", value: script(1) }, voice: "<speak>" }],
+    ["a frame rate with no video", "constant_frame_rate", { source: { $case: "script", value: script(1) }, skipVideo: true, constantFrameRate: true }],
   ];
   for (const [what, field, request] of cases) {
     it(`${what} → INVALID_ARGUMENT naming ${field}`, async () => {

@@ -164,6 +164,19 @@ describe("a lecture from a script, end to end", () => {
     for (const stage of ["stage.content", "stage.speech", "stage.frame"]) assert.ok(overlaps(stage), `${stage} spans overlap`);
   });
 
+  it("a job can ask for a constant 30 fps video instead", async () => {
+    const one = `# Short\n\n## Only slide\n- One point\n\nA single sentence is enough here.\n`;
+    const r = await run(stack.client, { source: { $case: "script", value: one }, constantFrameRate: true });
+    assert.equal(r.job?.state, JobState.JOB_STATE_SUCCEEDED, r.job?.error?.message);
+    assert.equal(r.job?.constantFrameRate, true);
+    const file = path.join(out, "cfr.mp4");
+    const chunks: Buffer[] = [];
+    for await (const part of stack.client.downloadArtifact({ jobId: r.job!.id, name: "lecture.mp4" })) chunks.push(part.chunk);
+    fs.writeFileSync(file, Buffer.concat(chunks));
+    const video = probe(file).streams.find((s) => s.codec_type === "video")!;
+    assert.equal(video.avg_frame_rate, "30/1");
+  });
+
   it("the finished job carries a stage report computed from its spans", () => {
     const report = result.job!.report!;
     const stage = (s: Stage) => report.stages.find((t) => t.stage === s);

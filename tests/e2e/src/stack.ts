@@ -75,7 +75,7 @@ export interface Run {
 export async function run(client: LectraClient, request: Partial<GenerateRequest>, onEvent?: (e: JobEvent) => void | Promise<void>): Promise<Run> {
   const events: JobEvent[] = [];
   let error: DependencyError | undefined;
-  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, ...request };
+  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, ...request };
   try {
     for await (const { event } of client.generate(full)) {
       if (!event) continue;

@@ -55,6 +55,7 @@ export class Jobs {
       topic: request.source.$case === "topic" ? request.source.value : "",
       voice: request.voice,
       skipVideo: request.skipVideo,
+      constantFrameRate: request.constantFrameRate,
       progress: 0,
       artifacts: [],
       warnings: [],

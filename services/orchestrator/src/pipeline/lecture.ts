@@ -115,18 +115,10 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
     const deck = track(
       Promise.all(slides.map(async (s) => ({ slide: await s.content, picture: await s.picture }))).then((illustrated) =>
         runStage(job, Stage.STAGE_DECK, undefined, async () => {
-          const writer = job.artifactWriter("deck");
           let pages = 0;
-          try {
-            for await (const part of clients.slides.buildDeck({ lectureTitle: outline.title, slides: illustrated }, call)) {
-              pages ||= part.pageCount;
-              await writer.write(part.chunk);
-            }
-            await writer.finish();
-          } catch (error) {
-            await writer.abort();
-            throw error;
-          }
+          await streamToArtifact(job, "deck", clients.slides.buildDeck({ lectureTitle: outline.title, slides: illustrated }, call), (part) => {
+            pages ||= part.pageCount;
+          });
           return pages;
         }, (pages) => `${pages} pages`),
       ),
@@ -159,22 +151,18 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
             const timed = timedFrames(spoken.timeline, frames);
             await job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, timed.pages), null, 2) + "\n"));
             await runStage(job, Stage.STAGE_VIDEO, undefined, async () => {
-              const writer = job.artifactWriter("video");
               let encoder = "";
-              try {
-                for await (const part of clients.video.renderVideo(
-                  { frames: timed.frames, narration: { pcm: spoken.pcm, sampleRate: spoken.sampleRate }, chapters: chapters(spoken.timeline), constantFrameRate: false, framesPerSecond: 0 },
-                  call,
-                )) {
-                  encoder ||= part.encoder;
-                  await writer.write(part.chunk);
-                }
-                await writer.finish();
-              } catch (error) {
-                await writer.abort();
-                throw error;
-              }
-              return encoder;
+              const request = {
+                frames: timed.frames,
+                narration: { pcm: spoken.pcm, sampleRate: spoken.sampleRate },
+                chapters: chapters(spoken.timeline),
+                constantFrameRate: req.constantFrameRate,
+                framesPerSecond: 0,
+              };
+              await streamToArtifact(job, "video", clients.video.renderVideo(request, call), (part) => {
+                encoder ||= part.encoder;
+              });
+              return req.constantFrameRate ? `${encoder}, constant frame rate` : encoder;
             }, (encoder) => encoder);
           }),
         )
@@ -185,6 +173,21 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
     // Let cancelled calls unwind before the job reports its end, so a cancelled
     // job has really stopped its downstream work when it says so.
     await Promise.allSettled(inFlight);
+  }
+}
+
+/** Writes a streamed output (deck, video) to its artifact; nothing half-written is kept. */
+async function streamToArtifact<Part extends { chunk: Buffer }>(job: LectureJob, kind: ArtifactKind, parts: AsyncIterable<Part>, onPart: (part: Part) => void) {
+  const writer = job.artifactWriter(kind);
+  try {
+    for await (const part of parts) {
+      onPart(part);
+      await writer.write(part.chunk);
+    }
+    await writer.finish();
+  } catch (error) {
+    await writer.abort();
+    throw error;
   }
 }
 
