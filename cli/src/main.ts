@@ -31,6 +31,7 @@ program
   .option("--voice <name>", "a voice from `lectra voices`")
   .option("--no-video", "make the deck, narration and captions, but no video")
   .option("--constant-frame-rate", "encode the video at 30 fps for players that need it (slower)")
+  .option("--no-cache", "recompute everything instead of reusing cached results")
   .option("--out <dir>", "where to put the files (default: out/<job id>)")
   .action(async (opts) => {
     const { job, dir } = await generate({ ...opts, orchestrator: program.opts().orchestrator });

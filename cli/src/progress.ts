@@ -23,6 +23,7 @@ class Bars implements ProgressView {
   );
   private readonly bars = new Map<Stage, SingleBar>();
   private overall: SingleBar | undefined;
+  private pull: SingleBar | undefined;
 
   onEvent(event: JobEvent) {
     const kind = event.kind;
@@ -47,6 +48,10 @@ class Bars implements ProgressView {
       if (u.status === StageStatus.STAGE_STATUS_CANCELLED) bar?.update({ detail: "cancelled" });
     } else if (kind.$case === "warning") {
       this.multi.log(`warning: ${kind.value}\n`);
+    } else if (kind.$case === "modelPull") {
+      const { model, status, completedBytes, totalBytes } = kind.value;
+      this.pull ??= this.multi.create(100, 0, { stage: "model".padEnd(9), detail: "" });
+      this.pull.update(totalBytes > 0 ? Math.floor((completedBytes / totalBytes) * 100) : 0, { detail: `${model}: ${status}` });
     }
     this.overall?.update(Math.round(event.progress * 100));
   }
@@ -75,6 +80,11 @@ class Lines implements ProgressView {
         return log(`${pct} warning: ${kind.value}`);
       case "artifact":
         return log(`${pct} ready: ${kind.value.name}`);
+      case "modelPull": {
+        const { model, status, completedBytes, totalBytes } = kind.value;
+        const share = totalBytes > 0 ? ` ${Math.floor((completedBytes / totalBytes) * 100)}%` : "";
+        return log(`${pct} model ${model}: ${status}${share}`);
+      }
       case "finished":
         return;
     }

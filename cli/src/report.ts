@@ -1,4 +1,5 @@
-// The stage report as a table, the way the original print profiler showed it.
+// The stage report as a table, the way the original print profiler showed it,
+// plus each stage's share of the critical path (what to speed up next).
 import type { StageReport } from "@lectra/proto";
 
 export function formatReport(report: StageReport): string {
@@ -9,9 +10,15 @@ export function formatReport(report: StageReport): string {
     s.wallSeconds.toFixed(2),
     s.busySeconds.toFixed(2),
     s.maxSeconds.toFixed(2),
+    s.criticalShare > 0 ? `${Math.round(s.criticalShare * 100)}%` : "",
   ]);
-  const head = ["stage", "spans", "start s", "wall s", "busy s", "max s"];
+  const head = ["stage", "spans", "start s", "wall s", "busy s", "max s", "critical"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [line(head), ...rows.map(line), `job wall time ${report.wallSeconds.toFixed(2)} s`].join("\n");
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "–");
+  return [
+    line(head),
+    ...rows.map(line),
+    `job wall time ${report.wallSeconds.toFixed(2)} s · critical path ${report.criticalPathSeconds.toFixed(2)} s (×${ratio(report.wallSeconds, report.criticalPathSeconds)}) · staged schedule ${report.stagedSeconds.toFixed(2)} s (×${ratio(report.wallSeconds, report.stagedSeconds)})`,
+  ].join("\n");
 }

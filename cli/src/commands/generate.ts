@@ -16,6 +16,7 @@ export interface GenerateOptions {
   voice?: string;
   video: boolean;
   constantFrameRate?: boolean;
+  cache: boolean;
   out?: string;
   orchestrator?: string;
 }
@@ -32,7 +33,7 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
   } else {
     source = { $case: "topic", value: opts.topic! };
   }
-  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video, constantFrameRate: Boolean(opts.constantFrameRate) };
+  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video, constantFrameRate: Boolean(opts.constantFrameRate), noCache: !opts.cache };
 }
 
 /** Runs the job to its end; returns it with where its files went. */
@@ -84,6 +85,7 @@ export function printSummary(job: Job, dir: string): void {
   const out = process.stdout;
   out.write(`\n${job.title || job.topic} — ${state}\n`);
   if (job.error) out.write(`  ${job.error.code}: ${job.error.message}\n`);
+  for (const w of job.warnings) out.write(`  warning: ${w}\n`);
   for (const a of job.artifacts) out.write(`  ${path.join(dir, a.name).padEnd(50)} ${humanBytes(a.sizeBytes)}\n`);
   out.write(`  ${path.join(dir, "job.json")}\n`);
   if (job.report) out.write(`\n${formatReport(job.report)}\n`);

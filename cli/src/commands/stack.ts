@@ -33,7 +33,7 @@ export async function demo(script: string, out: string): Promise<number> {
   try {
     for (const s of stack.services) console.log(`  ${s.name.padEnd(12)} ${s.address}`);
     console.log(`\nGenerating from ${script}…`);
-    const { job, dir } = await generate({ script, video: true, out, orchestrator: stack.addresses.orchestrator });
+    const { job, dir } = await generate({ script, video: true, cache: true, out, orchestrator: stack.addresses.orchestrator });
     printSummary(job, path.relative(process.cwd(), dir) || ".");
     return exitCode(job);
   } finally {

@@ -14,6 +14,7 @@ import {
   VideoServiceClient,
 } from "@lectra/proto";
 import { MAX_MESSAGE_BYTES, serviceAddress, serviceTimeoutMs, type ServiceName } from "./config";
+import { CACHE_HEADER } from "./cache";
 import { statusName } from "./errors";
 
 export interface CallOptions {
@@ -21,6 +22,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the service's default deadline. */
   timeoutMs?: number;
+  /** Asks the service not to use its result cache for this call. */
+  bypassCache?: boolean;
+  /** Called when the service answered from its result cache. */
+  onCacheHit?: () => void;
 }
 
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -74,10 +79,13 @@ export class Downstream<C extends grpc.Client> {
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(this.fail(cancelledError()));
       const onAbort = () => call.cancel();
-      const call = method.call(this.client, request, new grpc.Metadata(), this.options(opts), (error, response) => {
+      const call = method.call(this.client, request, requestMetadata(opts), this.options(opts), (error, response) => {
         opts.signal?.removeEventListener("abort", onAbort);
         if (error) reject(this.fail(error));
         else resolve(response);
+      });
+      call.on("metadata", (md: grpc.Metadata) => {
+        if (md.get(CACHE_HEADER)[0] === "hit") opts.onCacheHit?.();
       });
       opts.signal?.addEventListener("abort", onAbort, { once: true });
     });
@@ -91,7 +99,7 @@ export class Downstream<C extends grpc.Client> {
    */
   async *stream<Req, Res>(method: StreamMethod<Req, Res>, request: Req, opts: CallOptions = {}): AsyncGenerator<Res> {
     if (opts.signal?.aborted) throw this.fail(cancelledError());
-    const call = method.call(this.client, request, new grpc.Metadata(), this.options(opts));
+    const call = method.call(this.client, request, requestMetadata(opts), this.options(opts));
     const queue: Res[] = [];
     let failure: grpc.ServiceError | undefined;
     let ended = false;
@@ -135,6 +143,12 @@ export class Downstream<C extends grpc.Client> {
   }
 }
 
+function requestMetadata(opts: CallOptions): grpc.Metadata {
+  const md = new grpc.Metadata();
+  if (opts.bypassCache) md.set(CACHE_HEADER, "bypass");
+  return md;
+}
+
 function cancelledError(): grpc.ServiceError {
   return Object.assign(new Error("cancelled before it was sent"), {
     code: grpc.status.CANCELLED,
@@ -154,6 +168,7 @@ export function llmClient(address?: string) {
   const c = d.client;
   return {
     downstream: d,
+    prepareModel: (req: Parameters<typeof c.prepareModel>[0], o?: CallOptions) => d.stream(c.prepareModel, req, o),
     outline: (req: Parameters<typeof c.outline>[0], o?: CallOptions) => d.unary(c.outline, req, o),
     writeSlide: (req: Parameters<typeof c.writeSlide>[0], o?: CallOptions) => d.unary(c.writeSlide, req, o),
     tagProsody: (req: Parameters<typeof c.tagProsody>[0], o?: CallOptions) => d.unary(c.tagProsody, req, o),

@@ -16,7 +16,8 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
 /** Deadlines for calls to each service, in ms, overridable by LECTRA_<SERVICE>_TIMEOUT_MS. */
 export const DEFAULT_TIMEOUTS_MS: Record<ServiceName, number> = {
   orchestrator: 30_000,
-  llm: 120_000,
+  // A model call may take a repair round-trip on top of its own 90 s deadline.
+  llm: 300_000,
   images: 30_000,
   slides: 60_000,
   speech: 120_000,

@@ -12,6 +12,8 @@ export interface CallContext {
   metadata: Metadata;
   /** The caller's deadline, when it set one. */
   deadline: Date | undefined;
+  /** Response metadata, sent before the response (once). */
+  sendMetadata(metadata: Metadata): void;
 }
 
 function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): CallContext {
@@ -22,6 +24,7 @@ function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStrea
     signal: controller.signal,
     metadata: call.metadata,
     deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline as number) : undefined,
+    sendMetadata: (metadata) => call.sendMetadata(metadata),
   };
 }
 

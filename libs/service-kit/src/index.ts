@@ -9,4 +9,6 @@ export * from "./server";
 export * from "./clients";
 export * from "./launcher";
 export * from "./binaries";
+export * from "./resilience";
+export * from "./cache";
 export type { Telemetry } from "./telemetry";

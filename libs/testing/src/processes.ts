@@ -25,7 +25,8 @@ export async function startService(name: ServiceName, options: StartOptions = {}
   const launched = await launchService(name, {
     entry: path.join(repoRoot, "services", name, "dist", "main.js"),
     address: options.address ?? `127.0.0.1:${await freePort()}`,
-    env: { LECTRA_LOG_LEVEL: "warn", ...options.env },
+    // No result cache unless a test asks for one: a cache shared between runs would hide work.
+    env: { LECTRA_LOG_LEVEL: "warn", LECTRA_CACHE_MAX_MB: "0", ...options.env },
     timeoutMs: options.timeoutMs,
     onLine: (line) => {
       output += line + "\n";

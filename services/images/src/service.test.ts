@@ -1,4 +1,5 @@
-// The real service as a process, called through the typed client.
+// The real service as a process, called through the typed client: offline,
+// with only the icon set (service-web.test.ts covers the web engines).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { DependencyError, imagesClient, statusName, type ImagesClient } from "@lectra/service-kit";
@@ -9,7 +10,7 @@ let service: ServiceProcess;
 let images: ImagesClient;
 
 before(async () => {
-  service = await startService("images");
+  service = await startService("images", { env: { LECTRA_IMAGES_ENGINES: "icons" } });
   images = imagesClient(service.address);
 });
 
@@ -19,8 +20,9 @@ after(async () => {
 });
 
 test("a matching query gets a real PNG icon with its credits", async () => {
-  const { picture, note } = await images.findPicture({ query: "heart", slideTitle: "How the heart pumps blood" });
+  const { picture, note, warnings } = await images.findPicture({ query: "heart", slideTitle: "How the heart pumps blood" });
   assert.ok(picture, note);
+  assert.deepEqual(warnings, []);
   assert.ok(isPng(picture.data));
   assert.deepEqual(pngSize(picture.data), { width: 768, height: 768 });
   assert.ok(countOpaque(decodePng(picture.data), [0x1e, 0x3a, 0x5f]) > 10_000, "the icon is drawn, not blank");

@@ -1,54 +1,115 @@
 // LlmService handlers: check the request, pick the engine, answer.
-import type { LectureSource, LlmServiceServer, OutlineRequest, TagProsodyRequest, WriteSlideRequest } from "@lectra/proto";
-import { failedPrecondition, invalidArgument, unary, type Logger } from "@lectra/service-kit";
-import type { LectureWriter, ProsodyTagger } from "./engines/engine";
+import { trace } from "@opentelemetry/api";
+import {
+  OutlineRequest,
+  OutlineResponse,
+  TagProsodyRequest,
+  TagProsodyResponse,
+  WriteSlideRequest,
+  WriteSlideResponse,
+  type LectureSource,
+  type LlmServiceServer,
+  type PrepareModelRequest,
+  type PrepareModelResponse,
+} from "@lectra/proto";
+import { cached, failedPrecondition, invalidArgument, ResultCache, serverStream, unary, type CacheContext, type Codec, type Logger } from "@lectra/service-kit";
+import type { Engines, LectureWriter } from "./engines/engine";
+import { PROMPTS_VERSION } from "./engines/prompts";
 import { scriptWriter } from "./engines/script-writer";
 
-export interface Engines {
-  /** Writes from a topic; undefined when no language model is configured. */
-  topicWriter: LectureWriter | undefined;
-  tagger: ProsodyTagger;
-}
+export const MAX_TOPIC_CHARS = 500;
 
-const NO_TOPIC_ENGINE =
-  "writing a lecture from a topic needs a language model, and none is configured; send a script instead (see README, 'Lecture scripts')";
+export const NO_MODEL =
+  "writing a lecture from a topic needs a language model, and LECTRA_LLM_PROVIDER=none: set LECTRA_LLM_PROVIDER=ollama (and run Ollama) " +
+  "or LECTRA_LLM_PROVIDER=openai with LECTRA_OPENAI_BASE_URL — or send a script, which needs no model (see README, 'Lecture scripts')";
 
 function writerFor(source: LectureSource | undefined, engines: Engines): LectureWriter {
   switch (source?.source?.$case) {
     case "script":
       return scriptWriter;
-    case "topic":
-      if (!source.source.value.trim()) throw invalidArgument("source.topic", "is empty");
-      if (!engines.topicWriter) throw failedPrecondition(NO_TOPIC_ENGINE);
+    case "topic": {
+      const topic = source.source.value.trim();
+      if (!topic) throw invalidArgument("source.topic", "is empty");
+      if (topic.length > MAX_TOPIC_CHARS) throw invalidArgument("source.topic", `is ${topic.length} characters; at most ${MAX_TOPIC_CHARS} are allowed`);
+      if (!engines.topicWriter) throw failedPrecondition(NO_MODEL);
       return engines.topicWriter;
+    }
     default:
       throw invalidArgument("source", "set either topic or script");
   }
 }
 
-export function llmHandlers(engines: Engines, log: Logger): LlmServiceServer {
+/** Warnings go back in the response (the orchestrator makes them job warnings) and onto the call's span. */
+function noted<T extends { warnings: string[] }>(log: Logger, method: string, response: T): T {
+  for (const warning of response.warnings) {
+    trace.getActiveSpan()?.addEvent("lectra.warning", { "lectra.warning": warning });
+    log.info(`${method}: ${warning}`);
+  }
+  return response;
+}
+
+export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache): LlmServiceServer {
+  /**
+   * A model's answer is cached under the engine, the model, the prompts' version
+   * and the whole request; the script writer and the rules are instant and are
+   * not. Answers that needed a repair or fell back carry warnings and are not kept.
+   */
+  const fromModel = <Req, Res extends { warnings: string[] }>(
+    call: CacheContext,
+    useModel: boolean,
+    codec: Codec<Req>,
+    req: Req,
+    responseCodec: Codec<Res>,
+    answer: () => Promise<Res>,
+    keep: (response: Res) => boolean = () => true,
+  ): Promise<Res> => {
+    if (!useModel || !engines.model) return answer();
+    const key = ResultCache.key("llm/1", engines.model.engine, engines.model.model, PROMPTS_VERSION, codec.encode(req).finish());
+    return cached(cache, call, key, responseCodec, answer, (r) => r.warnings.length === 0 && keep(r));
+  };
+
   return {
-    outline: unary(log, "Outline", async (req: OutlineRequest, { signal }) => {
+    prepareModel: serverStream(log, "PrepareModel", async (_req: PrepareModelRequest, send, { signal }) => {
+      const model = engines.model;
+      if (!model) throw failedPrecondition(NO_MODEL);
+      for await (const progress of model.prepare(signal)) {
+        await send({ engine: model.engine, model: model.model, ...progress } satisfies PrepareModelResponse);
+      }
+    }),
+
+    outline: unary(log, "Outline", async (req: OutlineRequest, call) => {
       const writer = writerFor(req.source, engines);
       if (req.source?.source?.$case === "topic" && (req.slideCount < 1 || req.slideCount > 30)) {
         throw invalidArgument("slide_count", `must be 1..30 with a topic, got ${req.slideCount}`);
       }
-      const outline = await writer.outline(req.source!, req.slideCount, signal);
-      return { title: outline.title, slideTitles: outline.slideTitles, engine: writer.name };
+      return fromModel(call, writer !== scriptWriter, OutlineRequest, req, OutlineResponse, async () => {
+        const outline = await writer.outline(req.source!, req.slideCount, call.signal);
+        return noted(log, "Outline", { title: outline.title, slideTitles: outline.slideTitles, engine: writer.name, warnings: outline.warnings });
+      });
     }),
 
-    writeSlide: unary(log, "WriteSlide", async (req: WriteSlideRequest, { signal }) => {
+    writeSlide: unary(log, "WriteSlide", async (req: WriteSlideRequest, call) => {
       const writer = writerFor(req.source, engines);
       if (req.slideIndex < 0) throw invalidArgument("slide_index", `must be 0 or more, got ${req.slideIndex}`);
       const outline = { title: req.lectureTitle, slideTitles: req.slideTitles };
-      const slide = await writer.writeSlide(req.source!, outline, req.slideIndex, signal);
-      return { slide };
+      return fromModel(call, writer !== scriptWriter, WriteSlideRequest, req, WriteSlideResponse, async () =>
+        noted(log, "WriteSlide", await writer.writeSlide(req.source!, outline, req.slideIndex, call.signal)),
+      );
     }),
 
-    tagProsody: unary(log, "TagProsody", async (req: TagProsodyRequest, { signal }) => {
+    tagProsody: unary(log, "TagProsody", async (req: TagProsodyRequest, call) => {
       if (!req.slide) throw invalidArgument("slide", "is required");
       if (!req.slide.narration.trim()) throw invalidArgument("slide.narration", "is empty");
-      return { taggedNarration: await engines.tagger.tag(req.slide, signal), engine: engines.tagger.name };
+      return fromModel(
+        call,
+        engines.tagger.name !== "rules",
+        TagProsodyRequest,
+        req,
+        TagProsodyResponse,
+        async () => noted(log, "TagProsody", await engines.tagger.tag(req.slide!, call.signal)),
+        // The auto tagger answers with the rules while the model is away: that is not the model's answer.
+        (r) => r.engine !== "rules",
+      );
     }),
   };
 }

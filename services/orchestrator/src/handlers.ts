@@ -46,22 +46,28 @@ function endStatus(job: Job): RpcError | undefined {
 export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: SpeechClient; log: Logger }): LectraServiceServer {
   const { jobs, store, speech, log } = deps;
 
-  /** An unknown voice is bad input: refuse it before a job exists. */
-  async function checkVoice(voice: string, signal: AbortSignal) {
-    if (!voice) return;
-    const { voices } = await speech.listVoices({ language: "" }, { signal }).catch((error) => {
-      throw new RpcError(status.UNAVAILABLE, `cannot check the voice: ${error.message}`);
+  /**
+   * The voice a job speaks with, settled before the job exists: an unknown one is
+   * bad input, and an empty one becomes the speech service's default now, so
+   * every slide uses the same voice even if the service's default changes
+   * mid-job (its Edge voice list may arrive late).
+   */
+  async function resolveVoice(voice: string, signal: AbortSignal): Promise<string> {
+    const { voices, defaultVoice } = await speech.listVoices({ language: "" }, { signal }).catch((error) => {
+      throw new RpcError(status.UNAVAILABLE, `cannot look up voices: ${error.message}`);
     });
+    if (!voice) return defaultVoice;
     if (!voices.some((v) => v.name === voice)) {
       const examples = voices.slice(0, 5).map((v) => v.name).join(", ");
       throw invalidArgument("voice", `unknown voice "${voice}"; SpeechService.ListVoices lists the ${voices.length} available (e.g. ${examples})`);
     }
+    return voice;
   }
 
   return {
     generate: serverStream(log, "Generate", async (req: GenerateRequest, send, ctx) => {
       const request = validateGenerate(req);
-      await checkVoice(request.voice, ctx.signal);
+      request.voice = await resolveVoice(request.voice, ctx.signal);
 
       let sending = Promise.resolve();
       const running = await jobs.start(request, (event) => {

@@ -18,6 +18,7 @@ export interface LectureRequest {
   voice: string;
   skipVideo: boolean;
   constantFrameRate: boolean;
+  noCache: boolean;
 }
 
 export function validateGenerate(req: GenerateRequest): LectureRequest {
@@ -28,7 +29,7 @@ export function validateGenerate(req: GenerateRequest): LectureRequest {
   if (req.skipVideo && req.constantFrameRate) {
     throw invalidArgument("constant_frame_rate", "asks for a video frame rate, but skip_video asks for no video");
   }
-  const common = { voice, skipVideo: req.skipVideo, constantFrameRate: req.constantFrameRate };
+  const common = { voice, skipVideo: req.skipVideo, constantFrameRate: req.constantFrameRate, noCache: req.noCache };
 
   switch (req.source?.$case) {
     case "topic": {

@@ -1,8 +1,9 @@
 // SlidesService handlers: check the request, lay the slides out once, draw that
 // layout as frames or as a deck.
-import type { BuildDeckRequest, BuildDeckResponse, RenderFramesRequest, SlidesServiceServer } from "@lectra/proto";
-import { chunks, serverStream, unary, type Logger } from "@lectra/service-kit";
+import { RenderFramesRequest, RenderFramesResponse, type BuildDeckRequest, type BuildDeckResponse, type SlidesServiceServer } from "@lectra/proto";
+import { cached, chunks, ResultCache, serverStream, unary, type Logger } from "@lectra/service-kit";
 import { renderFrame } from "./frame";
+import { LAYOUT_VERSION } from "./layout";
 import type { FramePool } from "./frame-pool";
 import { pictureCredit } from "./picture";
 import { buildDeck, type DeckSlide } from "./pptx";
@@ -10,13 +11,17 @@ import { checkBuildDeck, checkRenderFrames, pagesOf } from "./request";
 
 const CHUNK_BYTES = 1 << 20;
 
-export function slidesHandlers(frames: FramePool, log: Logger): SlidesServiceServer {
+export function slidesHandlers(frames: FramePool, log: Logger, cache?: ResultCache): SlidesServiceServer {
   return {
-    renderFrames: unary(log, "RenderFrames", async (req: RenderFramesRequest, { signal }) => {
+    renderFrames: unary(log, "RenderFrames", async (req: RenderFramesRequest, call) => {
       const { lectureTitle, slide } = checkRenderFrames(req);
-      const pages = pagesOf(lectureTitle, slide);
-      const pngs = await Promise.all(pages.map((page) => renderFrame(page, slide.picture, frames, signal)));
-      return { frames: pages.map((page, i) => ({ png: pngs[i], page: page.page, share: page.share })) };
+      // Frames depend on the request and on the layout code: both are in the key.
+      const key = ResultCache.key("frames", LAYOUT_VERSION, RenderFramesRequest.encode(req).finish());
+      return cached(cache, call, key, RenderFramesResponse, async () => {
+        const pages = pagesOf(lectureTitle, slide);
+        const pngs = await Promise.all(pages.map((page) => renderFrame(page, slide.picture, frames, call.signal)));
+        return { frames: pages.map((page, i) => ({ png: pngs[i], page: page.page, share: page.share })) };
+      });
     }),
 
     buildDeck: serverStream(log, "BuildDeck", async (req: BuildDeckRequest, send, { signal }) => {

@@ -1,7 +1,7 @@
 // The slides service: lays slides out once, draws them as PPTX slides and as video frames.
 import { telemetry } from "./tracing";
 import { SlidesServiceService } from "@lectra/proto";
-import { createLogger, envInt, runService, serviceAddress } from "@lectra/service-kit";
+import { createLogger, envInt, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
 import { defaultPoolSize, FramePool } from "./frame-pool";
 import { slidesHandlers } from "./handlers";
 
@@ -14,7 +14,7 @@ async function main() {
     address: serviceAddress("slides"),
     telemetry,
     log,
-    services: [{ name: "lectra.v1.SlidesService", definition: SlidesServiceService, implementation: slidesHandlers(frames, log) }],
+    services: [{ name: "lectra.v1.SlidesService", definition: SlidesServiceService, implementation: slidesHandlers(frames, log, ResultCache.fromEnv("slides", log)) }],
     afterStop: () => frames.close(),
   });
 }

@@ -46,14 +46,21 @@ export function assembleNarration(parts: ClipPart[], sampleRate: number): Narrat
   return { pcm: Buffer.concat(pieces), segments, durationSeconds: at / sampleRate };
 }
 
+/** Where the speech is: the first sample louder than `level` and one past the last. */
+export function speechBounds(samples: Int16Array, level = 0): { start: number; end: number } {
+  const loud = (s: number) => s > level || s < -level;
+  const first = samples.findIndex(loud);
+  if (first < 0) return { start: 0, end: 0 };
+  return { start: first, end: samples.findLastIndex(loud) + 1 };
+}
+
 /**
- * Drops the digital silence (samples that are exactly zero) before and after
- * the speech. Engines pad their clips; the narration's own pauses say how long
- * the silence between segments is, so the padding would only lengthen them.
+ * Drops the silence (samples no louder than `level`; 0 means exact digital
+ * silence) before and after the speech. Engines pad their clips; the
+ * narration's own pauses say how long the silence between segments is, so the
+ * padding would only lengthen them.
  */
-export function trimSilence(samples: Int16Array): Int16Array {
-  const first = samples.findIndex((s) => s !== 0);
-  if (first < 0) return samples.subarray(0, 0);
-  const last = samples.findLastIndex((s) => s !== 0);
-  return samples.subarray(first, last + 1);
+export function trimSilence(samples: Int16Array, level = 0): Int16Array {
+  const { start, end } = speechBounds(samples, level);
+  return samples.subarray(start, end);
 }

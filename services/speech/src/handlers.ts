@@ -1,11 +1,13 @@
-// SpeechService handlers: check the request, speak every segment at once
-// through the engine's workers, join the clips in order with their pauses.
+// SpeechService handlers: check the request, let the narrator speak every
+// segment, join the clips in order with their pauses.
+import { trace } from "@opentelemetry/api";
 import { clamp, PAUSE_RANGE } from "@lectra/lecture";
-import type { ListVoicesRequest, Segment, SpeechServiceServer, SynthesizeRequest, SynthesizeResponse } from "@lectra/proto";
-import { invalidArgument, unary, type Logger } from "@lectra/service-kit";
+import { SynthesizeRequest, SynthesizeResponse, type ListVoicesRequest, type Segment, type SpeechServiceServer } from "@lectra/proto";
+import { cached, invalidArgument, ResultCache, unary, type Logger } from "@lectra/service-kit";
 import { assembleNarration, type ClipPart } from "./clip";
-import { OUTPUT_SAMPLE_RATE, type SpeechEngine, type SpokenClip, type Voice } from "./engines/engine";
-import { findVoice, voicesForLanguage } from "./voices";
+import { OUTPUT_SAMPLE_RATE, type Voice } from "./engines/engine";
+import type { Narrator } from "./narrator";
+import { voicesForLanguage } from "./voices";
 
 export const MAX_SEGMENTS = 400;
 export const MAX_SEGMENT_CHARS = 5_000;
@@ -15,21 +17,6 @@ export const MAX_SEGMENT_CHARS = 5_000;
  * minutes of 24 kHz audio, some 230 MB.
  */
 export const MAX_TOTAL_CHARS = 50_000;
-
-export interface Speech {
-  engine: SpeechEngine;
-  /** The voice used when a request names none (LECTRA_VOICE). */
-  defaultVoice: Voice;
-}
-
-const NO_SPEECH: SpokenClip = { pcm: Buffer.alloc(0), words: [] };
-
-function voiceFor(name: string, speech: Speech): Voice {
-  if (!name.trim()) return speech.defaultVoice;
-  const voice = findVoice(speech.engine.voices, name);
-  if (!voice) throw invalidArgument("voice", `unknown voice "${name}"; call SpeechService.ListVoices to see the available ones`);
-  return voice;
-}
 
 function checkSegments(segments: Segment[]): void {
   if (segments.length === 0) throw invalidArgument("segments", "is empty; send at least one segment");
@@ -48,44 +35,42 @@ function checkSegments(segments: Segment[]): void {
   }
 }
 
-export function speechHandlers(speech: Speech, log: Logger): SpeechServiceServer {
+export function speechHandlers(narrator: Narrator, log: Logger, cache?: ResultCache): SpeechServiceServer {
   return {
     listVoices: unary(log, "ListVoices", async (req: ListVoicesRequest) => ({
-      voices: voicesForLanguage(speech.engine.voices, req.language),
-      defaultVoice: speech.defaultVoice.name,
+      voices: voicesForLanguage(await narrator.voices(), req.language),
+      defaultVoice: (await narrator.defaultVoice()).name,
     })),
 
     synthesize: unary(log, "Synthesize", async (req: SynthesizeRequest, ctx): Promise<SynthesizeResponse> => {
-      const voice = voiceFor(req.voice, speech);
+      // The cheap checks first: resolving a voice may have to ask Edge for its list.
       checkSegments(req.segments);
-
-      // One failed segment stops the others, as does the caller cancelling.
-      const failed = new AbortController();
-      const signal = AbortSignal.any([ctx.signal, failed.signal]);
-      const clips = await Promise.all(
-        req.segments.map((s) => {
-          if (!s.text.trim()) return NO_SPEECH; // a pure pause
-          const delivery = { text: s.text, ratePercent: s.ratePercent, pitchSemitones: s.pitchSemitones };
-          return speech.engine.speak(voice, delivery, signal).catch((error: unknown) => {
-            failed.abort(error);
-            throw error;
-          });
-        }),
-      );
-
-      const parts: ClipPart[] = req.segments.map((s, i) => ({
-        text: s.text,
-        clip: clips[i],
-        pauseAfterMs: clamp(s.pauseAfterMs, PAUSE_RANGE),
-      }));
-      const narration = assembleNarration(parts, OUTPUT_SAMPLE_RATE);
-      return {
-        audio: { pcm: narration.pcm, sampleRate: OUTPUT_SAMPLE_RATE },
-        segments: narration.segments,
-        durationSeconds: narration.durationSeconds,
-        engine: voice.engine,
-        voice: voice.name,
-      };
+      const voice = await narrator.resolve(req.voice);
+      // Everything the audio depends on: who speaks, how, and what (segments with their prosody and pauses).
+      const key = ResultCache.key("speech/1", voice.engine, voice.name, OUTPUT_SAMPLE_RATE, SynthesizeRequest.encode({ voice: "", segments: req.segments }).finish());
+      // A fallback's audio (espeak standing in for Edge) is not kept: next time Edge may answer.
+      return cached(cache, ctx, key, SynthesizeResponse, () => speak(voice, req, ctx.signal), (r) => r.warnings.length === 0);
     }),
   };
+
+  async function speak(voice: Voice, req: SynthesizeRequest, signal: AbortSignal): Promise<SynthesizeResponse> {
+    const deliveries = req.segments.map((s) => ({ text: s.text, ratePercent: s.ratePercent, pitchSemitones: s.pitchSemitones }));
+    const spoken = await narrator.speak(voice, deliveries, signal);
+    trace.getActiveSpan()?.setAttributes({ "lectra.speech.engine": spoken.voice.engine, "lectra.speech.voice": spoken.voice.name });
+
+    const parts: ClipPart[] = req.segments.map((s, i) => ({
+      text: s.text,
+      clip: spoken.clips[i],
+      pauseAfterMs: clamp(s.pauseAfterMs, PAUSE_RANGE),
+    }));
+    const narration = assembleNarration(parts, OUTPUT_SAMPLE_RATE);
+    return {
+      audio: { pcm: narration.pcm, sampleRate: OUTPUT_SAMPLE_RATE },
+      segments: narration.segments,
+      durationSeconds: narration.durationSeconds,
+      engine: spoken.voice.engine,
+      voice: spoken.voice.name,
+      warnings: spoken.warnings,
+    };
+  }
 }

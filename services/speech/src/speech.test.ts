@@ -14,7 +14,8 @@ let service: ServiceProcess;
 let client: SpeechClient;
 
 before(async () => {
-  service = await startService("speech", { env: { LECTRA_SPEECH_WORKERS: "2" } });
+  // espeak-ng only: these tests are about the offline engine, and must not reach for Edge.
+  service = await startService("speech", { env: { LECTRA_SPEECH_WORKERS: "2", LECTRA_TTS_ENGINE: "espeak" } });
   client = speechClient(service.address);
 });
 
@@ -123,6 +124,9 @@ test("bad requests are refused with the field they concern", async () => {
   assert.equal(statusName(unknown.code), "INVALID_ARGUMENT");
   assert.match(unknown.details, /^voice: unknown voice "xx-nope"; call SpeechService.ListVoices/);
 
+  const edgeVoice = await refusal(client.synthesize({ voice: "en-US-AriaNeural", segments: [segment] }));
+  assert.equal(statusName(edgeVoice.code), "INVALID_ARGUMENT", "with LECTRA_TTS_ENGINE=espeak there are no Edge voices");
+
   const none = await refusal(client.synthesize({ voice: "", segments: [] }));
   assert.equal(statusName(none.code), "INVALID_ARGUMENT");
   assert.match(none.details, /^segments: /);
@@ -169,15 +173,28 @@ test("a cancelled synthesis is answered CANCELLED, and the service goes on speak
   assert.ok(res.durationSeconds > 0.3);
 });
 
-test("start-up fails clearly when LECTRA_VOICE names no voice", async () => {
+async function failedStart(env: NodeJS.ProcessEnv): Promise<string> {
   // Spawned directly: the service must exit by itself, before it ever serves.
   const child = spawn(process.execPath, [path.join(__dirname, "main.js")], {
-    env: { ...process.env, LECTRA_VOICE: "xx-nope", LECTRA_SPEECH_WORKERS: "1", LECTRA_SPEECH_ADDR: "127.0.0.1:0" },
+    env: { ...process.env, LECTRA_SPEECH_WORKERS: "1", LECTRA_SPEECH_ADDR: "127.0.0.1:0", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const [code] = await once(child, "exit");
-  assert.equal(code, 1);
-  assert.match(stderr, /cannot start: LECTRA_VOICE="xx-nope" is not a voice of the espeak engine; set it to one that ListVoices lists/);
+  assert.equal(code, 1, stderr);
+  return stderr;
+}
+
+test("start-up fails clearly when LECTRA_VOICE names no voice", async () => {
+  const stderr = await failedStart({ LECTRA_VOICE: "xx-nope", LECTRA_TTS_ENGINE: "auto" });
+  assert.match(stderr, /cannot start: LECTRA_VOICE="xx-nope" is not a voice of the espeak or edge engine; set it to one that ListVoices lists/);
+});
+
+test("start-up fails clearly on a bad engine or Edge address", async () => {
+  assert.match(await failedStart({ LECTRA_TTS_ENGINE: "azure" }), /cannot start: LECTRA_TTS_ENGINE="azure": expected auto, edge, espeak/);
+  assert.match(
+    await failedStart({ LECTRA_TTS_ENGINE: "auto", LECTRA_EDGE_TTS_URL: "https://example.invalid/" }),
+    /cannot start: LECTRA_EDGE_TTS_URL="https:\/\/example.invalid\/": expected a wss:\/\/ or ws:\/\/ URL/,
+  );
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Voice } from "./engines/engine";
-import { findVoice, voicesForLanguage } from "./voices";
+import { espeakVoiceFor, findVoice, voicesForLanguage } from "./voices";
 
 const voice = (name: string, language: string): Voice => ({ name, language, description: name, engine: "espeak" });
 const VOICES = [voice("en-us", "en-US"), voice("en-gb-scotland", "en-GB-scotland"), voice("en", "en"), voice("enm", "enm"), voice("fr-fr", "fr-FR")];
@@ -17,4 +17,15 @@ test("a language prefix matches whole subtags, case-insensitively", () => {
   assert.deepEqual(voicesForLanguage(VOICES, "EN-gb").map((v) => v.name), ["en-gb-scotland"]);
   assert.deepEqual(voicesForLanguage(VOICES, "e").map((v) => v.name), []);
   assert.equal(voicesForLanguage(VOICES, "").length, VOICES.length);
+});
+
+test("an Edge voice's language finds the espeak-ng voice to stand in for it", () => {
+  const fallback = voice("en-us", "en-US");
+  const espeak = [fallback, voice("en-gb", "en-GB"), voice("de", "de"), voice("pt", "pt-PT"), voice("fr-fr", "fr-FR")];
+  const standIn = (language: string) => espeakVoiceFor(language, espeak, fallback).name;
+  assert.equal(standIn("en-GB"), "en-gb");
+  assert.equal(standIn("de-DE"), "de");
+  assert.equal(standIn("pt-BR"), "pt");
+  assert.equal(standIn("fr-CA"), "fr-fr");
+  assert.equal(standIn("ja-JP"), "en-us");
 });

@@ -19,3 +19,20 @@ export function voicesForLanguage(voices: readonly Voice[], prefix: string): Voi
     return language === wanted || language.startsWith(`${wanted}-`);
   });
 }
+
+/**
+ * The espeak-ng voice for a language, to stand in for an Edge voice: the same
+ * language ("en-US" → en-us), else its primary language ("de-DE" → de), else a
+ * regional variant of it ("pt-BR" → pt-pt when only that exists), else `fallback`.
+ */
+export function espeakVoiceFor(language: string, voices: readonly Voice[], fallback: Voice): Voice {
+  const wanted = language.trim().toLowerCase();
+  const primary = wanted.split("-")[0];
+  const lang = (v: Voice) => v.language.toLowerCase();
+  return (
+    voices.find((v) => lang(v) === wanted) ??
+    voices.find((v) => lang(v) === primary) ??
+    voices.find((v) => lang(v).startsWith(`${primary}-`)) ??
+    fallback
+  );
+}

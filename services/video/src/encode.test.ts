@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { frameFilter, outputOptions } from "./encode";
+import { audioOptions, frameFilter, outputOptions } from "./encode";
 import { libx264 } from "./engines/libx264";
 import type { VideoPlan } from "./requests";
 
@@ -47,4 +47,9 @@ test("H.264 + AAC in a faststart MP4, chapters from the metadata input when ther
 
 test("frames are fitted into even sides for yuv420p", () => {
   assert.equal(frameFilter({ width: 1001, height: 601 }), "scale=1000:600:force_original_aspect_ratio=decrease,pad=1000:600:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p");
+});
+
+test("audio keeps a rate AAC can carry and resamples one it cannot", () => {
+  assert.ok(!audioOptions(24000).includes("-ar"));
+  assert.deepEqual(audioOptions(10000).slice(-2), ["-ar", "48000"]);
 });

@@ -117,7 +117,7 @@ describe("RenderVideo", () => {
     assert.ok(codecs.includes("audio:aac"), codecs.join());
     const duration = Number(info.format.duration);
     assert.ok(Math.abs(duration - AUDIO_SECONDS) <= 0.25, `video lasts ${duration} s, narration ${AUDIO_SECONDS} s`);
-    // ffmpeg 4.1 counts the AAC encoder's priming samples (1024, 21 ms at 48 kHz) in the movie header.
+    // ffmpeg 4.1 counts the AAC encoder's priming samples (1024, 43 ms at 24 kHz) in the movie header.
     assert.ok(Math.abs(last.durationSeconds - duration) < 0.05, `reported ${last.durationSeconds} s, ffprobe says ${duration} s`);
 
     assert.deepEqual(

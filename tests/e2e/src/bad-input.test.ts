@@ -59,10 +59,10 @@ describe("bad input", () => {
     await assert.rejects(stack.client.getJob({ jobId: "00000000-0000-4000-8000-000000000000" }), (e: DependencyError) => e.code === status.NOT_FOUND);
   });
 
-  it("a topic with no language model fails fast with FAILED_PRECONDITION saying what to do", async () => {
+  it("a topic with no reachable language model fails fast with FAILED_PRECONDITION saying what to run", async () => {
     const r = await run(stack.client, { source: { $case: "topic", value: "How vaccines train the immune system" }, slideCount: 3 });
     assert.equal(r.error?.code, status.FAILED_PRECONDITION, r.error?.message);
-    assert.match(r.error!.details, /language model/);
+    assert.match(r.error!.details, /Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+ .*ollama serve.*ollama pull llama3\.1:8b/);
     assert.equal(r.job?.error?.code, "FAILED_PRECONDITION");
     assert.match(r.job!.error!.message, /stage\.outline/);
   });

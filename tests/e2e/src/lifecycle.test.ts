@@ -40,7 +40,7 @@ describe("job lifecycle", () => {
     const controller = new AbortController();
     let jobId = "";
     await assert.rejects(async () => {
-      for await (const { event } of stack.client.generate({ source: { $case: "script", value: script(4, 6) }, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false }, { signal: controller.signal })) {
+      for await (const { event } of stack.client.generate({ source: { $case: "script", value: script(4, 6) }, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false }, { signal: controller.signal })) {
         if (event?.kind?.$case === "started") {
           jobId = event.jobId;
           controller.abort();

@@ -27,10 +27,17 @@ export async function startStack(): Promise<Stack> {
   const receiver = new OtlpReceiver();
   const endpoint = await receiver.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-e2e-"));
+  // Nothing listens there: tests never depend on an Ollama the machine may run.
+  const deadOllama = `http://127.0.0.1:${await freePort()}`;
   const baseEnv: NodeJS.ProcessEnv = {
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     OTEL_BSP_SCHEDULE_DELAY: "200",
     LECTRA_DATA_DIR: dataDir,
+    LECTRA_CACHE_MAX_MB: "256",
+    OLLAMA_HOST: deadOllama,
+    // The offline engines: results must not depend on whether this machine reaches the internet.
+    LECTRA_TTS_ENGINE: "espeak",
+    LECTRA_IMAGES_ENGINES: "icons",
     LECTRA_SHUTDOWN_GRACE_MS: "3000",
   };
   const services = new Map<ServiceName, ServiceProcess>();
@@ -75,7 +82,7 @@ export interface Run {
 export async function run(client: LectraClient, request: Partial<GenerateRequest>, onEvent?: (e: JobEvent) => void | Promise<void>): Promise<Run> {
   const events: JobEvent[] = [];
   let error: DependencyError | undefined;
-  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, ...request };
+  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false, ...request };
   try {
     for await (const { event } of client.generate(full)) {
       if (!event) continue;

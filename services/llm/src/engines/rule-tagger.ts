@@ -71,6 +71,6 @@ export function tagNarration(narration: string, bullets: string[] = []): string 
 export const ruleTagger: ProsodyTagger = {
   name: "rules",
   async tag(slide: Slide) {
-    return tagNarration(slide.narration, slide.bullets);
+    return { taggedNarration: tagNarration(slide.narration, slide.bullets), engine: "rules", warnings: [] };
   },
 };

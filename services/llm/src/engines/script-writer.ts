@@ -1,9 +1,9 @@
 // Writes the lecture from a script, word for word: the outline is the script's
 // headings, each slide is what the author wrote under its heading.
 import { parseScript, ScriptError, type Script } from "@lectra/lecture";
-import type { LectureSource, Slide } from "@lectra/proto";
+import type { LectureSource } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
-import type { LectureWriter, Outline } from "./engine";
+import type { LectureWriter } from "./engine";
 
 function scriptOf(source: LectureSource): Script {
   if (source.source?.$case !== "script") throw new Error("the script writer needs a script");
@@ -18,15 +18,15 @@ function scriptOf(source: LectureSource): Script {
 export const scriptWriter: LectureWriter = {
   name: "script",
 
-  async outline(source): Promise<Outline> {
+  async outline(source) {
     const script = scriptOf(source);
-    return { title: script.title, slideTitles: script.slides.map((s) => s.title) };
+    return { title: script.title, slideTitles: script.slides.map((s) => s.title), warnings: [] };
   },
 
-  async writeSlide(source, _outline, index): Promise<Slide> {
+  async writeSlide(source, _outline, index) {
     const script = scriptOf(source);
     const slide = script.slides[index];
     if (!slide) throw invalidArgument("slide_index", `${index} is outside the script's ${script.slides.length} slides`);
-    return { index, title: slide.title, bullets: slide.bullets, narration: slide.narration, imageQuery: slide.imageQuery };
+    return { slide: { index, title: slide.title, bullets: slide.bullets, narration: slide.narration, imageQuery: slide.imageQuery }, warnings: [] };
   },
 };

@@ -12,7 +12,7 @@ import { ARTIFACTS } from "../artifacts";
 import { produceLecture, type ArtifactKind, type Downstreams, type LectureJob } from "../pipeline/lecture";
 import { Progress } from "../pipeline/progress";
 import { stageReport, type StageSpan } from "../pipeline/report";
-import { ATTR_JOB_ID, jobContext, StageError } from "../pipeline/stage";
+import { ATTR_JOB_ID, ATTR_SLIDE_INDEX, jobContext, StageError } from "../pipeline/stage";
 import type { LectureRequest } from "../request";
 import { markInterrupted, newJobId, type JobStore } from "./store";
 
@@ -56,9 +56,11 @@ export class Jobs {
       voice: request.voice,
       skipVideo: request.skipVideo,
       constantFrameRate: request.constantFrameRate,
+      noCache: request.noCache,
       progress: 0,
       artifacts: [],
       warnings: [],
+      credits: [],
       error: undefined,
       report: undefined,
       traceId: "",
@@ -75,12 +77,14 @@ export class Jobs {
     const stageSpans: StageSpan[] = [];
     const unlisten = this.telemetry.spans.listen((s: ReadableSpan) => {
       if (s.attributes[ATTR_JOB_ID] === job.id && s.name.startsWith("stage.")) {
-        stageSpans.push({ name: s.name, startMs: hrMs(s.startTime), endMs: hrMs(s.endTime) });
+        const slide = s.attributes[ATTR_SLIDE_INDEX];
+        stageSpans.push({ name: s.name, slideIndex: typeof slide === "number" ? slide : undefined, startMs: hrMs(s.startTime), endMs: hrMs(s.endTime) });
       }
     });
     const startedMs = Date.now();
 
     let failure: StageError | undefined;
+    const warned = new Set<string>();
     let saving = Promise.resolve();
     const save = () => (saving = saving.then(() => this.store.save(job)).catch((e) => this.log.error("cannot save job record", { job: job.id, error: e })));
 
@@ -89,6 +93,7 @@ export class Jobs {
       tracer: this.telemetry.tracer,
       parent: jobContext(parent, span),
       signal: controller.signal,
+      bypassCache: request.noCache,
       onUpdate: (update) => {
         if (update.status === StageStatus.STAGE_STATUS_FINISHED) progress.step();
         emit({ $case: "stage", value: update });
@@ -99,6 +104,19 @@ export class Jobs {
         progress.setSlides(slideCount);
         span.setAttribute("lectra.slide.count", slideCount);
         void save();
+      },
+      warn: (where, message) => {
+        if (warned.has(message)) return;
+        warned.add(message);
+        const text = `${where}: ${message}`;
+        job.warnings = [...job.warnings, text];
+        span.addEvent("lectra.warning", { message: text });
+        emit({ $case: "warning", value: text });
+      },
+      modelPull: (progress) => emit({ $case: "modelPull", value: progress }),
+      pictured: (slideIndex, p) => {
+        const credit = { slideIndex, title: p.title, author: p.author, license: p.license, sourceUrl: p.sourceUrl, engine: p.engine };
+        job.credits = [...job.credits.filter((c) => c.slideIndex !== slideIndex), credit].sort((a, b) => a.slideIndex - b.slideIndex);
       },
       fail: (error) => {
         if (failure || controller.signal.aborted) return;

@@ -10,6 +10,7 @@
 import {
   Stage,
   type Chapter,
+  type ModelPull,
   type Frame,
   type LectureSource,
   type Picture,
@@ -35,9 +36,17 @@ export interface Downstreams {
 
 export type ArtifactKind = keyof typeof ARTIFACTS;
 
+/** A model download can take an hour; its deadline is that, not the llm's usual one. */
+const MODEL_PULL_TIMEOUT_MS = 3_600_000;
+
 /** What the pipeline needs from the job that runs it. */
 export interface LectureJob extends StageRunner {
   outlined(title: string, slideCount: number): void;
+  /** Something the user should know; the same message is reported once per job. */
+  warn(where: string, message: string): void;
+  modelPull(progress: ModelPull): void;
+  /** Where a slide's picture came from, for the job record's credits. */
+  pictured(slideIndex: number, picture: Picture): void;
   /** Records the first real failure and stops the rest of the job. */
   fail(error: unknown): void;
   saveArtifact(kind: ArtifactKind, data: Uint8Array): Promise<void>;
@@ -52,7 +61,6 @@ interface SlideChain {
 }
 
 export async function produceLecture(job: LectureJob, req: LectureRequest, clients: Downstreams): Promise<void> {
-  const call: CallOptions = { signal: job.signal };
   const source: LectureSource = { source: req.source };
   const inFlight: Promise<unknown>[] = [];
   // Every branch is watched from the start: the first failure stops the job at
@@ -64,8 +72,12 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
   };
 
   try {
-    const outline = await runStage(job, Stage.STAGE_OUTLINE, undefined, () => clients.llm.outline({ source, slideCount: req.slideCount }, call),
-      (o) => `${o.slideTitles.length} slides, by ${o.engine}`);
+    const outline = await runStage(job, Stage.STAGE_OUTLINE, undefined, async ({ call }) => {
+      if (req.source.$case === "topic") await prepareModel(job, clients.llm);
+      const answer = await clients.llm.outline({ source, slideCount: req.slideCount }, call);
+      answer.warnings.forEach((w) => job.warn("outline", w));
+      return answer;
+    }, (o) => `${o.slideTitles.length} slides, by ${o.engine}`);
     if (outline.slideTitles.length === 0) {
       throw new StageError(Stage.STAGE_OUTLINE, undefined, status.INTERNAL, "stage.outline failed: the outline has no slides");
     }
@@ -74,36 +86,48 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
 
     const slides: SlideChain[] = outline.slideTitles.map((_, i) => {
       const content = track(
-        runStage(job, Stage.STAGE_CONTENT, i, async () => {
-          const { slide } = await clients.llm.writeSlide(
+        runStage(job, Stage.STAGE_CONTENT, i, async ({ call }) => {
+          const { slide, warnings } = await clients.llm.writeSlide(
             { source, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i },
             call,
           );
+          warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
           if (!slide?.narration.trim()) throw new Error("the slide came back without narration");
           return { ...slide, index: i };
         }),
       );
       const picture = track(
         content.then((slide) =>
-          runStage(job, Stage.STAGE_IMAGE, i, async () => (await clients.images.findPicture({ query: slide.imageQuery, slideTitle: slide.title }, call)).picture,
-            (p) => (p ? `${p.engine}: ${p.title}` : "no picture")),
+          runStage(job, Stage.STAGE_IMAGE, i, async ({ call }) => {
+            const { picture, warnings } = await clients.images.findPicture({ query: slide.imageQuery, slideTitle: slide.title }, call);
+            warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
+            if (picture) job.pictured(i, picture);
+            return picture;
+          }, (p) => (p ? `${p.engine}: ${p.title}` : "no picture")),
         ),
       );
       const clip = track(
         content
-          .then((slide) => runStage(job, Stage.STAGE_TAGS, i, () => clients.llm.tagProsody({ slide }, call), (t) => t.engine))
+          .then((slide) =>
+            runStage(job, Stage.STAGE_TAGS, i, async ({ call }) => {
+              const tagged = await clients.llm.tagProsody({ slide }, call);
+              tagged.warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
+              return tagged;
+            }, (t) => t.engine),
+          )
           .then((tagged) =>
-            runStage(job, Stage.STAGE_SPEECH, i, () =>
-              clients.speech.synthesize({ voice: req.voice, segments: parseSegments(tagged.taggedNarration) }, call),
-              (c) => `${c.durationSeconds.toFixed(2)} s, ${c.engine} ${c.voice}`,
-            ),
+            runStage(job, Stage.STAGE_SPEECH, i, async ({ call }) => {
+              const clip = await clients.speech.synthesize({ voice: req.voice, segments: parseSegments(tagged.taggedNarration) }, call);
+              clip.warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
+              return clip;
+            }, (c) => `${c.durationSeconds.toFixed(2)} s, ${c.engine} ${c.voice}`),
           ),
       );
       const frames = req.skipVideo
         ? undefined
         : track(
             Promise.all([content, picture]).then(([slide, picture]) =>
-              runStage(job, Stage.STAGE_FRAME, i, async () =>
+              runStage(job, Stage.STAGE_FRAME, i, async ({ call }) =>
                 (await clients.slides.renderFrames({ lectureTitle: outline.title, slideTotal, slide: { slide, picture } }, call)).frames,
                 (f) => `${f.length} page${f.length === 1 ? "" : "s"}`,
               ),
@@ -114,7 +138,7 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
 
     const deck = track(
       Promise.all(slides.map(async (s) => ({ slide: await s.content, picture: await s.picture }))).then((illustrated) =>
-        runStage(job, Stage.STAGE_DECK, undefined, async () => {
+        runStage(job, Stage.STAGE_DECK, undefined, async ({ call }) => {
           let pages = 0;
           await streamToArtifact(job, "deck", clients.slides.buildDeck({ lectureTitle: outline.title, slides: illustrated }, call), (part) => {
             pages ||= part.pageCount;
@@ -124,6 +148,7 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
       ),
     );
 
+    // The narration (all clips joined) feeds both the captions and the video; neither waits for the other.
     const narration = track(
       Promise.all(slides.map(async (s) => ({ slide: await s.content, clip: await s.clip }))).then(async (spoken) => {
         const sampleRate = spoken[0].clip.audio!.sampleRate;
@@ -135,14 +160,19 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
         );
         const pcm = Buffer.concat(spoken.map((s) => s.clip.audio!.pcm));
         await job.saveArtifact("narration", encodeWav(pcm, sampleRate));
-        await runStage(job, Stage.STAGE_CAPTIONS, undefined, async () => {
+        return { timeline, pcm, sampleRate };
+      }),
+    );
+
+    const captions = track(
+      narration.then(({ timeline }) =>
+        runStage(job, Stage.STAGE_CAPTIONS, undefined, async ({ call }) => {
           const captions = await clients.video.writeCaptions({ segments: timeline.segments }, call);
           await job.saveArtifact("vtt", Buffer.from(captions.vtt));
           await job.saveArtifact("srt", Buffer.from(captions.srt));
           return timeline.segments.length;
-        }, (n) => `${n} segments`);
-        return { timeline, pcm, sampleRate };
-      }),
+        }, (n) => `${n} segments`),
+      ),
     );
 
     const video = slides.every((s) => s.frames)
@@ -150,7 +180,7 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
           Promise.all([narration, Promise.all(slides.map((s) => s.frames!))]).then(async ([spoken, frames]) => {
             const timed = timedFrames(spoken.timeline, frames);
             await job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, timed.pages), null, 2) + "\n"));
-            await runStage(job, Stage.STAGE_VIDEO, undefined, async () => {
+            await runStage(job, Stage.STAGE_VIDEO, undefined, async ({ call }) => {
               let encoder = "";
               const request = {
                 frames: timed.frames,
@@ -168,11 +198,29 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
         )
       : track(narration.then((spoken) => job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, []), null, 2) + "\n"))));
 
-    await Promise.all([deck, narration, video]);
+    await Promise.all([deck, narration, captions, video]);
   } finally {
     // Let cancelled calls unwind before the job reports its end, so a cancelled
     // job has really stopped its downstream work when it says so.
     await Promise.allSettled(inFlight);
+  }
+}
+
+/**
+ * Topic jobs need the language model: the llm service checks it (and pulls it
+ * when allowed), and its progress becomes job events, at most a few per second.
+ */
+async function prepareModel(job: LectureJob, llm: Downstreams["llm"]): Promise<void> {
+  let lastAt = 0;
+  let lastStatus = "";
+  for await (const p of llm.prepareModel({}, { signal: job.signal, timeoutMs: MODEL_PULL_TIMEOUT_MS })) {
+    if (p.ready) return;
+    const now = Date.now();
+    if (p.status !== lastStatus || now - lastAt >= 250) {
+      job.modelPull({ model: p.model, status: p.status, completedBytes: p.completedBytes, totalBytes: p.totalBytes });
+      lastAt = now;
+      lastStatus = p.status;
+    }
   }
 }
 

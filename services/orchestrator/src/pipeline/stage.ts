@@ -4,7 +4,7 @@
 import { SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
 import { status } from "@grpc/grpc-js";
 import { Stage, StageStatus, stageToJSON, type StageUpdate } from "@lectra/proto";
-import { DependencyError, RpcError, statusName } from "@lectra/service-kit";
+import { ATTR_CACHE_HIT, DependencyError, RpcError, statusName, type CallOptions } from "@lectra/service-kit";
 
 export const ATTR_JOB_ID = "lectra.job.id";
 export const ATTR_SLIDE_INDEX = "lectra.slide.index";
@@ -46,14 +46,22 @@ export interface StageRunner {
   /** The job span's context: every stage span is its child. */
   parent: Context;
   signal: AbortSignal;
+  /** The job asked the services not to use their result caches. */
+  bypassCache: boolean;
   onUpdate(update: StageUpdate): void;
+}
+
+/** What a stage's work gets: its span, and the options for its calls (cancellation, cache). */
+export interface StageContext {
+  span: Span;
+  call: CallOptions;
 }
 
 export async function runStage<T>(
   job: StageRunner,
   stage: Stage,
   slideIndex: number | undefined,
-  work: (span: Span) => Promise<T>,
+  work: (stage: StageContext) => Promise<T>,
   describe?: (result: T) => string,
 ): Promise<T> {
   job.signal.throwIfAborted();
@@ -65,10 +73,20 @@ export async function runStage<T>(
   return job.tracer.startActiveSpan(spanName(stage), { attributes }, job.parent, async (span) => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    let cacheHits = 0;
+    const call: CallOptions = {
+      signal: job.signal,
+      bypassCache: job.bypassCache,
+      onCacheHit: () => {
+        cacheHits++;
+        span.setAttribute(ATTR_CACHE_HIT, true);
+      },
+    };
     job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_STARTED, seconds: 0, detail: "" });
     try {
-      const result = await work(span);
-      const detail = describe?.(result) ?? "";
+      const result = await work({ span, call });
+      if (cacheHits === 0) span.setAttribute(ATTR_CACHE_HIT, false);
+      const detail = [describe?.(result), cacheHits > 0 ? "cached" : ""].filter(Boolean).join(", ");
       if (detail) span.setAttribute("lectra.detail", detail);
       span.end();
       job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FINISHED, seconds: seconds(), detail });

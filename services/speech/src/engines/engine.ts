@@ -1,7 +1,7 @@
 // The speech service's engines. A SpeechEngine speaks one segment of narration
 // with one voice and delivery, and returns the clip it measured. Every engine
-// answers at the same sample rate, so clips from different engines (espeak now,
-// Edge neural voices later) can be joined into one narration.
+// answers at the same sample rate, so clips from different engines (espeak-ng
+// offline, Edge's neural voices over the network) can be joined into one narration.
 import type { ClipWord } from "@lectra/lecture";
 
 /** The one rate every clip leaves the service at, whichever engine spoke it. */

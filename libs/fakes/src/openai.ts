@@ -1,0 +1,115 @@
+// A fake OpenAI-compatible server on loopback (what vLLM, llama.cpp's server,
+// LM Studio and hosted APIs speak): GET /v1/models and non-streaming
+// POST /v1/chat/completions with a json_schema response format. Same knobs as
+// FakeOllama: models, latency per answer kind, failing the next requests,
+// broken answer modes, plus an optional bearer key it insists on.
+import type * as http from "node:http";
+import { delay, FakeHttpServer, sendJson } from "./http";
+import { answerKindOf, modelAnswer, questionOf, type AnswerMode, type ChatMessageLike, type ModelAnswerKind } from "./model-answers";
+import { ModelFailureQueue, modelRequestBody, modelLatency, type ModelFailure, type ModelLatency } from "./ollama";
+
+export interface FakeOpenAIOptions {
+  /** Models it serves; the first is used by tests that do not care. */
+  models?: string[];
+  /** When set, every request must carry "Authorization: Bearer <apiKey>". */
+  apiKey?: string;
+  /** False: GET /v1/models answers 404, like servers that do not list models. */
+  listsModels?: boolean;
+  latencyMs?: ModelLatency;
+}
+
+export interface RecordedCompletion {
+  kind: ModelAnswerKind | undefined;
+  model: string;
+  repair: boolean;
+  /** The request's response_format, as sent. */
+  responseFormat: unknown;
+  messages: ChatMessageLike[];
+  authorization: string | undefined;
+}
+
+export class FakeOpenAI {
+  readonly http: FakeHttpServer;
+  readonly models: string[];
+  apiKey: string | undefined;
+  listsModels: boolean;
+  latencyMs: ModelLatency | undefined;
+  readonly modes: Partial<Record<ModelAnswerKind, AnswerMode>> = {};
+  readonly completions: RecordedCompletion[] = [];
+  private readonly failures = new ModelFailureQueue();
+
+  constructor(options: FakeOpenAIOptions = {}) {
+    this.models = options.models ?? ["gpt-4o-mini"];
+    this.apiKey = options.apiKey;
+    this.listsModels = options.listsModels ?? true;
+    this.latencyMs = options.latencyMs;
+    this.http = new FakeHttpServer((req, body, res) => this.handle(req, body, res));
+  }
+
+  /** Resolves with the base URL clients use, ending in /v1. */
+  async start(): Promise<string> {
+    await this.http.start();
+    return this.baseUrl;
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  get baseUrl(): string {
+    return `${this.http.url}/v1`;
+  }
+
+  get requests() {
+    return this.http.requests;
+  }
+
+  failNext(n: number, failure: ModelFailure = 500): this {
+    this.failures.push(n, failure);
+    return this;
+  }
+
+  answer(kind: ModelAnswerKind, mode: AnswerMode): this {
+    this.modes[kind] = mode;
+    return this;
+  }
+
+  private async handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
+    if (this.failures.apply(res, (status) => apiError(`fake failure (HTTP ${status})`, "server_error"))) return;
+    if (this.apiKey && req.headers.authorization !== `Bearer ${this.apiKey}`) {
+      return sendJson(res, 401, apiError("Incorrect API key provided.", "invalid_api_key"));
+    }
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "GET" && path === "/v1/models") {
+      if (!this.listsModels) return sendJson(res, 404, apiError("Not found", "not_found"));
+      return sendJson(res, 200, { object: "list", data: this.models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "fake" })) });
+    }
+    if (req.method === "POST" && path === "/v1/chat/completions") return this.complete(modelRequestBody(raw), req, res);
+    sendJson(res, 404, apiError(`${req.method} ${path} not found`, "not_found"));
+  }
+
+  private async complete(body: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const model = String(body.model ?? "");
+    const messages = (Array.isArray(body.messages) ? body.messages : []) as ChatMessageLike[];
+    const format = body.response_format as { json_schema?: { schema?: unknown } } | undefined;
+    const schema = format?.json_schema?.schema;
+    const kind = answerKindOf(schema);
+    const question = kind ? questionOf(kind, messages, schema) : undefined;
+    this.completions.push({ kind, model, repair: question?.repair ?? false, responseFormat: format, messages, authorization: req.headers.authorization });
+    await delay(modelLatency(this.latencyMs, kind));
+    if (!this.models.includes(model)) {
+      return sendJson(res, 404, apiError(`The model \`${model}\` does not exist or you do not have access to it.`, "model_not_found"));
+    }
+    const content = question ? modelAnswer(question, this.modes[question.kind]) : "Hello! How can I help?";
+    sendJson(res, 200, {
+      id: `chatcmpl-fake${this.completions.length}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 100, completion_tokens: Math.ceil(content.length / 4), total_tokens: 100 + Math.ceil(content.length / 4) },
+    });
+  }
+}
+
+const apiError = (message: string, code: string) => ({ error: { message, type: "invalid_request_error", param: null, code } });

@@ -1,0 +1,63 @@
+// Prosody tags from the language model, with the rules as the safety net. The
+// model's tags are parsed and clamped with the shared grammar; its words must
+// be the narration's words, or its answer is dropped and the rules tag the
+// narration instead. In "auto" mode an absent model (server not running, model
+// not pulled) is the ordinary offline case: the rules tag quietly, and the
+// model is not asked again for a while.
+import { formatTag, tokenize, words } from "@lectra/lecture";
+import type { Slide } from "@lectra/proto";
+import type { LanguageModel, ProsodyTagger, TaggedNarration } from "./engine";
+import { tagPrompt } from "./prompts";
+import { PAUSE_SLIDE_END_MS, tagNarration } from "./rule-tagger";
+import { tagsSchema } from "./schemas";
+import { askForJson } from "./structured";
+
+export const WORDS_CHANGED = "the model changed the narration's words; tagged by rules instead";
+
+/** The model's tagged narration with every tag clamped to its range and a pause at the end, or undefined when its words are not the narration's. */
+export function acceptModelTags(tagged: string, narration: string): string | undefined {
+  if (words(tagged).join(" ") !== words(narration).join(" ")) return undefined;
+  const tokens = tokenize(tagged.trim());
+  const last = tokens.at(-1);
+  const endsWithPause = typeof last !== "string" && last?.kind === "pause";
+  const clamped = tokens.map((t) => (typeof t === "string" ? t : formatTag(t))).join("");
+  return endsWithPause ? clamped : `${clamped} ${formatTag({ kind: "pause", value: PAUSE_SLIDE_END_MS })}`;
+}
+
+const byRules = (slide: Slide, warnings: string[]): TaggedNarration => ({
+  taggedNarration: tagNarration(slide.narration, slide.bullets),
+  engine: "rules",
+  warnings,
+});
+
+export class ModelTagger implements ProsodyTagger {
+  constructor(
+    private readonly model: LanguageModel,
+    /** "model": the model or an error; "auto": the rules when the model is not there. */
+    private readonly mode: "auto" | "model",
+  ) {}
+
+  get name(): string {
+    return this.model.engine;
+  }
+
+  async tag(slide: Slide, signal: AbortSignal): Promise<TaggedNarration> {
+    const auto = this.mode === "auto";
+    if (auto && this.model.availability.isOpen) return byRules(slide, []);
+    let answer;
+    try {
+      answer = await askForJson(
+        this.model,
+        { what: `the prosody tags of slide ${slide.index + 1}`, name: "tags", schema: tagsSchema, messages: tagPrompt(slide.narration, slide.bullets), probe: auto },
+        signal,
+      );
+    } catch (error) {
+      if (!auto || signal.aborted) throw error;
+      if (this.model.availability.isOpen) return byRules(slide, []);
+      return byRules(slide, [`the model could not tag the narration (${error instanceof Error ? error.message : String(error)}); tagged by rules instead`]);
+    }
+    const tagged = acceptModelTags(answer.value.tagged_narration, slide.narration);
+    if (tagged === undefined) return byRules(slide, [...answer.warnings, WORDS_CHANGED]);
+    return { taggedNarration: tagged, engine: this.model.engine, warnings: answer.warnings };
+  }
+}

@@ -1,0 +1,235 @@
+// The Ollama engine and the model writer against FakeOllama: a real HTTP server
+// speaking Ollama's API on loopback.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { FakeOllama } from "@lectra/fakes";
+import type { LectureSource } from "@lectra/proto";
+import { RpcError, statusName } from "@lectra/service-kit";
+import { ModelWriter } from "./model-writer";
+import { collect, deadUrl, live, MODEL, ollamaAt } from "./test-engines";
+import { UnusableAnswerError } from "./structured";
+
+const topic: LectureSource = { source: { $case: "topic", value: "ocean tides" } };
+const outline = { title: "Understanding ocean tides", slideTitles: ["What tides are", "Why tides matter", "How tides work"] };
+
+let fake: FakeOllama;
+
+before(async () => {
+  fake = new FakeOllama();
+  await fake.start();
+});
+
+afterEach(() => {
+  fake.models.clear();
+  fake.models.add(MODEL);
+  for (const kind of ["outline", "slide", "tags"] as const) delete fake.modes[kind];
+  fake.latencyMs = undefined;
+  fake.pullError = undefined;
+  fake.chats.length = 0;
+  fake.pulls.length = 0;
+});
+
+after(() => fake.stop());
+
+const writer = (options: Parameters<typeof ollamaAt>[1] = {}) => new ModelWriter(ollamaAt(fake.url, options));
+
+function rpcError(code: string, message: RegExp | string) {
+  return (error: unknown) => {
+    assert.ok(error instanceof RpcError, `expected an RpcError, got ${String(error)}`);
+    assert.equal(statusName(error.code), code);
+    if (typeof message === "string") assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  };
+}
+
+test("an outline comes back with the asked number of titles, asked with a JSON schema as format", async () => {
+  const answer = await writer().outline(topic, 5, live());
+  assert.equal(answer.title, "Understanding ocean tides");
+  assert.equal(answer.slideTitles.length, 5);
+  assert.deepEqual(answer.warnings, []);
+  assert.equal(fake.chats.length, 1);
+  const [chat] = fake.chats;
+  assert.equal(chat.model, MODEL);
+  assert.equal(chat.kind, "outline");
+  const format = chat.format as { type: string; properties: { slides: { minItems: number } } };
+  assert.equal(format.type, "object");
+  assert.equal(format.properties.slides.minItems, 5);
+  assert.match(chat.messages.at(-1)!.content, /^Topic: ocean tides$/m);
+});
+
+test("a slide has a title, bullets, narration and an image query", async () => {
+  const { slide, warnings } = await writer().writeSlide(topic, outline, 2, live());
+  assert.equal(slide.index, 2);
+  assert.equal(slide.title, "How tides work");
+  assert.ok(slide.bullets.length >= 2 && slide.bullets.length <= 5);
+  assert.match(slide.narration, /how tides work/);
+  assert.equal(slide.imageQuery, "how tides work");
+  assert.deepEqual(warnings, []);
+  assert.match(fake.chats[0].messages.at(-1)!.content, /^Write slide 3 of 3: How tides work$/m);
+});
+
+test("fenced JSON with prose around it is used as it is, without a repair", async () => {
+  fake.answer("outline", "fenced").answer("slide", "fenced");
+  const answer = await writer().outline(topic, 4, live());
+  assert.equal(answer.slideTitles.length, 4);
+  assert.deepEqual(answer.warnings, []);
+  const { slide } = await writer().writeSlide(topic, outline, 0, live());
+  assert.ok(slide.narration.length > 0);
+  assert.equal(fake.chats.length, 2);
+});
+
+test("a truncated answer is repaired with a second call that shows the problem", async () => {
+  fake.answer("slide", "fixed-after-repair");
+  const { slide, warnings } = await writer().writeSlide(topic, outline, 1, live());
+  assert.equal(slide.title, "Why tides matter");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /first answer for slide 2 was unusable \(JSON that was cut off before it ended\)/);
+  assert.deepEqual(fake.chats.map((c) => c.repair), [false, true]);
+  assert.equal(fake.chats[1].messages.at(-2)!.role, "assistant");
+  assert.match(fake.chats[1].messages.at(-1)!.content, /cut off/);
+});
+
+test("an outline that breaks the schema twice fails the call with a clear INTERNAL message", async () => {
+  fake.answer("outline", "schema-breaking");
+  await assert.rejects(writer().outline(topic, 5, live()), (error: unknown) => {
+    assert.ok(error instanceof UnusableAnswerError);
+    assert.equal(error.message, "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)");
+    return true;
+  });
+  assert.equal(fake.chats.length, 2);
+});
+
+test("a slide without narration twice is an error, never an empty slide", async () => {
+  fake.answer("slide", "schema-breaking");
+  await assert.rejects(writer().writeSlide(topic, outline, 1, live()), /answered slide 2 with no "narration" \(after one repair\)/);
+});
+
+test("an answer truncated twice is an error saying it was cut off", async () => {
+  fake.answer("outline", "truncated");
+  await assert.rejects(writer().outline(topic, 3, live()), /answered the outline with JSON that was cut off before it ended \(after one repair\)/);
+});
+
+test("an answer slower than the call deadline is an error, not a hang, and is not retried", async () => {
+  fake.latencyMs = (kind) => (kind === "outline" ? 1_500 : 0);
+  await assert.rejects(
+    writer({ timeoutMs: 200 }).outline(topic, 3, live()),
+    rpcError("UNAVAILABLE", `Ollama at ${fake.url} did not answer the outline within 0.2 s (LECTRA_LLM_CALL_TIMEOUT_MS)`),
+  );
+  assert.equal(fake.chats.length, 1);
+});
+
+test("the caller's cancellation stops a slow call", async () => {
+  fake.latencyMs = 1_500;
+  const controller = new AbortController();
+  const call = writer().outline(topic, 3, controller.signal);
+  setTimeout(() => controller.abort(new DOMException("the caller cancelled", "AbortError")), 50);
+  await assert.rejects(call, { name: "AbortError" });
+});
+
+const chatRequests = () => fake.requests.filter((r) => r.url === "/api/chat").length;
+
+test("a 500 is retried and the next answer used", async () => {
+  const before = chatRequests();
+  fake.failNext(1, 500);
+  const answer = await writer().outline(topic, 3, live());
+  assert.equal(answer.slideTitles.length, 3);
+  assert.equal(fake.chats.length, 1, "the failed request never reached the chat handler");
+  assert.equal(chatRequests() - before, 2);
+});
+
+test("a dropped connection is retried too", async () => {
+  const before = chatRequests();
+  fake.failNext(2, "close");
+  const answer = await writer().outline(topic, 3, live());
+  assert.equal(answer.slideTitles.length, 3);
+  assert.equal(chatRequests() - before, 3);
+});
+
+test("a 400 is not retried", async () => {
+  const before = fake.requests.length;
+  fake.failNext(1, 400);
+  await assert.rejects(writer().outline(topic, 3, live()), /Ollama at .* refused the outline: HTTP 400/);
+  assert.equal(fake.requests.length - before, 1);
+});
+
+test("5xx on every try is UNAVAILABLE after the last try", async () => {
+  const before = fake.requests.length;
+  fake.failNext(3, 503);
+  await assert.rejects(writer().outline(topic, 3, live()), rpcError("UNAVAILABLE", /failed to answer the outline: HTTP 503/));
+  assert.equal(fake.requests.length - before, 3);
+});
+
+test("no more than the concurrency limit of calls are in flight at once", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const onRequest = (_req: unknown, res: import("node:http").ServerResponse) => {
+    most = Math.max(most, ++inFlight);
+    res.on("close", () => inFlight--);
+  };
+  fake.http.server.on("request", onRequest);
+  fake.latencyMs = 30;
+  try {
+    const w = writer({ concurrency: 2 });
+    const slides = await Promise.all(outline.slideTitles.concat(outline.slideTitles).map((_, i) => w.writeSlide(topic, outline, i % 3, live())));
+    assert.equal(slides.length, 6);
+    assert.ok(most <= 2, `${most} calls were in flight at once`);
+  } finally {
+    fake.http.server.off("request", onRequest);
+  }
+});
+
+test("a model that is there is ready at once", async () => {
+  const progress = await collect(ollamaAt(fake.url).prepare(live()));
+  assert.deepEqual(progress, [{ status: "ready", completedBytes: 0, totalBytes: 0, ready: true }]);
+  assert.deepEqual(fake.pulls, []);
+});
+
+test("a missing model is FAILED_PRECONDITION saying what to run, without LECTRA_LLM_PULL", async () => {
+  fake.models.clear();
+  const expected = `model "llama3.1:8b" is not in Ollama at ${fake.url}: run "ollama pull llama3.1:8b", or set LECTRA_LLM_PULL=1 to let LECTRA pull it`;
+  const model = ollamaAt(fake.url);
+  await assert.rejects(collect(model.prepare(live())), rpcError("FAILED_PRECONDITION", expected));
+  assert.ok(model.availability.isOpen, "an absent model is remembered");
+  // A client that skipped PrepareModel gets the same message from the writer.
+  await assert.rejects(new ModelWriter(model).outline(topic, 3, live()), rpcError("FAILED_PRECONDITION", expected));
+  assert.deepEqual(fake.pulls, []);
+});
+
+test("with LECTRA_LLM_PULL=1 a missing model is pulled, streaming Ollama's progress", async () => {
+  fake.models.clear();
+  const progress = await collect(ollamaAt(fake.url, { pull: true }).prepare(live()));
+  assert.deepEqual(fake.pulls, [MODEL]);
+  const statuses = progress.map((p) => p.status);
+  assert.equal(statuses[0], "pulling manifest");
+  assert.ok(statuses.includes("verifying sha256 digest"));
+  assert.ok(statuses.includes("success"));
+  const downloading = progress.filter((p) => p.totalBytes > 0);
+  assert.ok(downloading.length >= 2);
+  assert.equal(downloading.at(-1)!.completedBytes, downloading.at(-1)!.totalBytes);
+  assert.ok(downloading.every((p, i) => i === 0 || p.completedBytes >= downloading[i - 1].completedBytes));
+  assert.deepEqual(progress.at(-1), { status: "ready", completedBytes: 0, totalBytes: 0, ready: true });
+  assert.ok(progress.slice(0, -1).every((p) => !p.ready));
+  assert.ok(fake.models.has(MODEL), "the model is there afterwards");
+});
+
+test("a pull Ollama cannot do is FAILED_PRECONDITION with its reason", async () => {
+  fake.models.clear();
+  fake.pullError = "pull model manifest: file does not exist";
+  await assert.rejects(
+    collect(ollamaAt(fake.url, { pull: true }).prepare(live())),
+    rpcError("FAILED_PRECONDITION", /could not pull "llama3.1:8b" \(pull model manifest: file does not exist\)/),
+  );
+});
+
+test("an unreachable server is FAILED_PRECONDITION saying what to start", async () => {
+  const host = await deadUrl();
+  const expected = `Ollama is not reachable at ${host} (connect ECONNREFUSED): start it with "ollama serve", then "ollama pull llama3.1:8b" — or set OLLAMA_HOST`;
+  await assert.rejects(collect(ollamaAt(host).prepare(live())), rpcError("FAILED_PRECONDITION", expected));
+  await assert.rejects(new ModelWriter(ollamaAt(host)).outline(topic, 3, live()), rpcError("FAILED_PRECONDITION", expected));
+});
+
+test("a topic slide needs the outline it belongs to", async () => {
+  await assert.rejects(writer().writeSlide(topic, outline, 3, live()), rpcError("INVALID_ARGUMENT", /^slide_index: 3 is outside the 3 slide titles/));
+  await assert.rejects(writer().writeSlide(topic, { ...outline, title: " " }, 0, live()), rpcError("INVALID_ARGUMENT", /^lecture_title: /));
+});

@@ -1,0 +1,117 @@
+// The OpenAI-compatible engine against FakeOpenAI.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { FakeOpenAI } from "@lectra/fakes";
+import type { LectureSource } from "@lectra/proto";
+import { RpcError, statusName } from "@lectra/service-kit";
+import { ModelTagger } from "./model-tagger";
+import { ModelWriter } from "./model-writer";
+import { strictSchema } from "./openai";
+import { collect, deadUrl, live, openaiAt } from "./test-engines";
+
+const topic: LectureSource = { source: { $case: "topic", value: "photosynthesis" } };
+const KEY = "sk-test-123";
+
+let fake: FakeOpenAI;
+before(async () => {
+  fake = new FakeOpenAI({ apiKey: KEY, models: ["gpt-4o-mini", "gpt-4o"] });
+  await fake.start();
+});
+afterEach(() => {
+  for (const kind of ["outline", "slide", "tags"] as const) delete fake.modes[kind];
+  fake.listsModels = true;
+  fake.completions.length = 0;
+});
+after(() => fake.stop());
+
+function rpcError(code: string, message: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof RpcError, `expected an RpcError, got ${String(error)}`);
+    assert.equal(statusName(error.code), code);
+    assert.match(error.message, message);
+    return true;
+  };
+}
+
+test("outline, slide and tags come from chat completions with a strict json_schema and the key", async () => {
+  const model = openaiAt(fake.baseUrl, { apiKey: KEY });
+  const writer = new ModelWriter(model);
+  const outline = await writer.outline(topic, 4, live());
+  assert.equal(writer.name, "openai");
+  assert.equal(outline.slideTitles.length, 4);
+  const { slide } = await writer.writeSlide(topic, outline, 1, live());
+  assert.equal(slide.title, outline.slideTitles[1]);
+  const tagged = await new ModelTagger(model, "auto").tag(slide, live());
+  assert.equal(tagged.engine, "openai");
+
+  assert.deepEqual(fake.completions.map((c) => c.kind), ["outline", "slide", "tags"]);
+  const first = fake.completions[0];
+  assert.equal(first.authorization, `Bearer ${KEY}`);
+  const format = first.responseFormat as { type: string; json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } };
+  assert.equal(format.type, "json_schema");
+  assert.equal(format.json_schema.name, "outline");
+  assert.equal(format.json_schema.strict, true);
+  assert.equal(format.json_schema.schema.additionalProperties, false);
+  assert.deepEqual(format.json_schema.schema.required, ["title", "slides"]);
+  assert.equal(JSON.stringify(format.json_schema.schema).includes("minItems"), false);
+});
+
+test("strict mode schemas lose only the keywords strict mode refuses", () => {
+  const schema = { $schema: "x", type: "object", properties: { minLength: { type: "string", minLength: 2 }, list: { type: "array", minItems: 1, items: { type: "string", maxLength: 9 } } }, required: ["minLength", "list"], additionalProperties: false };
+  assert.deepEqual(strictSchema(schema), {
+    type: "object",
+    properties: { minLength: { type: "string" }, list: { type: "array", items: { type: "string" } } },
+    required: ["minLength", "list"],
+    additionalProperties: false,
+  });
+});
+
+test("fenced and repaired answers work the same way as with Ollama", async () => {
+  fake.answer("outline", "fenced").answer("slide", "fixed-after-repair");
+  const writer = new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY }));
+  const outline = await writer.outline(topic, 3, live());
+  assert.deepEqual(outline.warnings, []);
+  const { warnings } = await writer.writeSlide(topic, outline, 0, live());
+  assert.equal(warnings.length, 1);
+});
+
+test("a wrong or missing key is FAILED_PRECONDITION naming LECTRA_OPENAI_API_KEY", async () => {
+  await assert.rejects(
+    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: "sk-wrong" })).outline(topic, 3, live()),
+    rpcError("FAILED_PRECONDITION", /refused the API key \(HTTP 401: Incorrect API key provided\.\): set LECTRA_OPENAI_API_KEY to a valid key/),
+  );
+  await assert.rejects(collect(openaiAt(fake.baseUrl).prepare(live())), rpcError("FAILED_PRECONDITION", /needs an API key \(HTTP 401.*\): set LECTRA_OPENAI_API_KEY$/));
+});
+
+test("an unreachable server is FAILED_PRECONDITION naming LECTRA_OPENAI_BASE_URL", async () => {
+  const base = `${await deadUrl()}/v1`;
+  await assert.rejects(
+    collect(openaiAt(base).prepare(live())),
+    rpcError("FAILED_PRECONDITION", new RegExp(`^the OpenAI-compatible server at ${base} is not reachable \\(connect ECONNREFUSED\\): start it, or set LECTRA_OPENAI_BASE_URL`)),
+  );
+});
+
+test("the model must be among the served ones, when the server lists them", async () => {
+  const ready = await collect(openaiAt(fake.baseUrl, { apiKey: KEY, model: "gpt-4o" }).prepare(live()));
+  assert.deepEqual(ready.map((p) => p.ready), [true]);
+  await assert.rejects(
+    collect(openaiAt(fake.baseUrl, { apiKey: KEY, model: "llama3.1:8b" }).prepare(live())),
+    rpcError("FAILED_PRECONDITION", /model "llama3\.1:8b" is not served by .* \(it serves gpt-4o-mini, gpt-4o\): set LECTRA_LLM_MODEL/),
+  );
+  fake.listsModels = false;
+  const unlisted = await collect(openaiAt(fake.baseUrl, { apiKey: KEY, model: "llama3.1:8b" }).prepare(live()));
+  assert.deepEqual(unlisted.map((p) => p.ready), [true], "a server that does not list its models is trusted");
+});
+
+test("a model the server does not have fails the chat with FAILED_PRECONDITION", async () => {
+  await assert.rejects(
+    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY, model: "nope" })).outline(topic, 3, live()),
+    rpcError("FAILED_PRECONDITION", /answered HTTP 404 \(The model `nope` does not exist.*\): check LECTRA_LLM_MODEL \("nope"\)/),
+  );
+});
+
+test("5xx is retried", async () => {
+  fake.failNext(2, 502);
+  const outline = await new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY })).outline(topic, 3, live());
+  assert.equal(outline.slideTitles.length, 3);
+});

@@ -1,0 +1,121 @@
+// JSON from a model's text. Models wrap JSON in code fences, chat around it,
+// stop halfway, or answer well-formed JSON of the wrong shape. This module finds
+// the JSON object in the text, validates it against a zod schema, and when that
+// fails asks once more with what was wrong; a second failure is an error that
+// names the model and the problem, never an empty slide.
+import { trace } from "@opentelemetry/api";
+import { z } from "zod";
+import type { ChatMessage, LanguageModel } from "./engine";
+import { repairPrompt } from "./prompts";
+
+export type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** The model's answer could not be used, even after a repair round. Becomes INTERNAL with this message. */
+export class UnusableAnswerError extends Error {
+  override name = "UnusableAnswerError";
+}
+
+/** Where the JSON object that starts at `start` ends (exclusive), or -1 when it never closes. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The first JSON object in the text, wherever it is: bare, inside a ```json
+ * fence, or between sentences. Braces in the prose before it are skipped
+ * because they do not parse.
+ */
+export function findJsonObject(text: string): Reading<unknown> {
+  let firstError: string | undefined;
+  let cutOff = false;
+  for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
+    const end = objectEnd(text, start);
+    if (end < 0) {
+      cutOff = true;
+      continue;
+    }
+    try {
+      return { ok: true, value: JSON.parse(text.slice(start, end)) };
+    } catch (error) {
+      firstError ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+  if (cutOff) return { ok: false, problem: "JSON that was cut off before it ended" };
+  if (firstError) return { ok: false, problem: `invalid JSON (${firstError})` };
+  return { ok: false, problem: text.trim() ? "no JSON object" : "an empty answer" };
+}
+
+const pathOf = (path: PropertyKey[] | undefined) =>
+  (path ?? []).map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+
+const kindOf = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`);
+
+/**
+ * Messages for the structural problems the schemas do not word themselves
+ * (a missing key, a wrong type); the schemas' own messages take precedence.
+ */
+function describeIssue(issue: { code?: string; path?: PropertyKey[]; input?: unknown; expected?: string }): string {
+  const path = pathOf(issue.path);
+  if (issue.code === "invalid_type") {
+    if (!path) return `${kindOf(issue.input)} instead of a JSON object`;
+    if (issue.input === undefined) return `no "${path}"`;
+    return `"${path}" as ${kindOf(issue.input)} instead of ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+  }
+  return `an invalid "${path}"`;
+}
+
+/** Validates a model's answer text against the schema; the problem, when there is one, is worded for people and models alike. */
+export function readAnswer<T>(text: string, schema: z.ZodType<T>): Reading<T> {
+  const json = findJsonObject(text);
+  if (!json.ok) return json;
+  const result = schema.safeParse(json.value, { error: describeIssue });
+  if (result.success) return { ok: true, value: result.data };
+  const problems = [...new Set(result.error.issues.map((i) => i.message))];
+  return { ok: false, problem: problems.join("; ") };
+}
+
+export interface Question<T> {
+  /** What is asked for, in words: "the outline", "slide 3", "the prosody tags". */
+  what: string;
+  /** A short name for the schema, e.g. "outline". */
+  name: string;
+  schema: z.ZodType<T>;
+  messages: ChatMessage[];
+  probe?: boolean;
+}
+
+/**
+ * Asks the model for JSON of the question's shape. An unusable first answer
+ * gets one repair round that shows the model its answer and the problem; the
+ * repaired answer comes back with a warning saying so.
+ */
+export async function askForJson<T>(model: LanguageModel, question: Question<T>, signal: AbortSignal): Promise<{ value: T; warnings: string[] }> {
+  const schema = z.toJSONSchema(question.schema) as Record<string, unknown>;
+  const chat = (messages: ChatMessage[]) => model.chat({ name: question.name, messages, schema, probe: question.probe }, signal);
+
+  const first = await chat(question.messages);
+  const firstReading = readAnswer(first, question.schema);
+  if (firstReading.ok) return { value: firstReading.value, warnings: [] };
+
+  trace.getActiveSpan()?.addEvent("llm.repair", { "lectra.llm.answer": question.name, "lectra.llm.problem": firstReading.problem });
+  const second = await chat([...question.messages, { role: "assistant", content: first }, repairPrompt(firstReading.problem)]);
+  const secondReading = readAnswer(second, question.schema);
+  if (!secondReading.ok) {
+    throw new UnusableAnswerError(`the model ${model.model} answered ${question.what} with ${secondReading.problem} (after one repair)`);
+  }
+  return {
+    value: secondReading.value,
+    warnings: [`the model's first answer for ${question.what} was unusable (${firstReading.problem}); a second answer repaired it`],
+  };
+}

@@ -1,0 +1,164 @@
+// The real llm service as a process, called through the typed client: once
+// with OLLAMA_HOST pointing at FakeOllama (which starts without the model, and
+// LECTRA_LLM_PULL=1), once with nothing listening there.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { FakeOllama } from "@lectra/fakes";
+import { stripTags } from "@lectra/lecture";
+import type { PrepareModelResponse } from "@lectra/proto";
+import { DependencyError, llmClient, statusName, type LlmClient } from "@lectra/service-kit";
+import { startService, type ServiceProcess } from "@lectra/testing";
+import { deadUrl } from "./engines/test-engines";
+
+const MODEL = "llama3.1:8b";
+const topic = { source: { $case: "topic" as const, value: "how vaccines work" } };
+
+async function prepareModel(llm: LlmClient): Promise<PrepareModelResponse[]> {
+  const progress: PrepareModelResponse[] = [];
+  for await (const p of llm.prepareModel({})) progress.push(p);
+  return progress;
+}
+
+/** Waits until the service has logged a line matching `pattern` (the start-up check runs in the background). */
+async function logged(service: ServiceProcess, pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const line = service.logs().split("\n").find((l) => pattern.test(l));
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`no log line matches ${pattern}:\n${service.logs()}`);
+}
+
+function rpcFailure(code: string, details: RegExp | string) {
+  return (error: unknown) => {
+    assert.ok(error instanceof DependencyError, String(error));
+    assert.equal(statusName(error.code), code);
+    if (typeof details === "string") assert.equal(error.details, details);
+    else assert.match(error.details, details);
+    return true;
+  };
+}
+
+describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
+  let fake: FakeOllama;
+  let service: ServiceProcess;
+  let llm: LlmClient;
+
+  before(async () => {
+    fake = new FakeOllama({ models: [] });
+    await fake.start();
+    service = await startService("llm", { env: { OLLAMA_HOST: fake.url, LECTRA_LLM_PULL: "1", LECTRA_LLM_PROVIDER: "", LECTRA_LLM_MODEL: "" } });
+    llm = llmClient(service.address);
+  });
+
+  after(async () => {
+    llm?.downstream.close();
+    assert.equal(await service?.stop(), 0);
+    await fake?.stop();
+  });
+
+  test("the start-up check warns that the model will be pulled, and the service keeps serving", async () => {
+    const line = await logged(service, /WARN/);
+    assert.match(line, /model "llama3\.1:8b" is not in Ollama at http:\/\/127\.0\.0\.1:\d+ yet: LECTRA_LLM_PULL=1, so the first topic job pulls it/);
+  });
+
+  test("PrepareModel pulls the missing model, streaming its progress", async () => {
+    const progress = await prepareModel(llm);
+    assert.deepEqual(fake.pulls, [MODEL]);
+    assert.ok(progress.every((p) => p.engine === "ollama" && p.model === MODEL));
+    assert.equal(progress[0].status, "pulling manifest");
+    const bytes = progress.filter((p) => p.totalBytes > 0);
+    assert.ok(bytes.length >= 2, "download progress has byte counts");
+    assert.equal(bytes.at(-1)!.completedBytes, fake.pullBytes);
+    assert.deepEqual(progress.at(-1), { engine: "ollama", model: MODEL, status: "ready", completedBytes: 0, totalBytes: 0, ready: true });
+    assert.deepEqual(await prepareModel(llm).then((p) => p.map((m) => m.status)), ["ready"], "a second prepare finds the model there");
+  });
+
+  test("a topic becomes an outline, slides and model-tagged narration", async () => {
+    const outline = await llm.outline({ source: topic, slideCount: 3 });
+    assert.equal(outline.engine, "ollama");
+    assert.equal(outline.title, "Understanding how vaccines work");
+    assert.deepEqual(outline.slideTitles, ["What how vaccines work is", "Why how vaccines work matters", "How how vaccines work works"]);
+    assert.deepEqual(outline.warnings, []);
+
+    for (let i = 0; i < outline.slideTitles.length; i++) {
+      const { slide, warnings } = await llm.writeSlide({ source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
+      assert.ok(slide);
+      assert.equal(slide.index, i);
+      assert.equal(slide.title, outline.slideTitles[i]);
+      assert.ok(slide.bullets.length >= 2);
+      assert.ok(slide.narration.split(". ").length >= 3, slide.narration);
+      assert.ok(slide.imageQuery);
+      assert.deepEqual(warnings, []);
+
+      const tagged = await llm.tagProsody({ slide });
+      assert.equal(tagged.engine, "ollama");
+      assert.equal(stripTags(tagged.taggedNarration), slide.narration);
+      assert.match(tagged.taggedNarration, /\[pause=\d+ms\]$/);
+    }
+    assert.deepEqual(fake.chats.map((c) => c.kind), ["outline", "slide", "tags", "slide", "tags", "slide", "tags"]);
+  });
+
+  test("malformed model output is repaired, or fails the call with a clear message", async () => {
+    fake.answer("outline", "fixed-after-repair");
+    const repaired = await llm.outline({ source: topic, slideCount: 4 });
+    assert.equal(repaired.slideTitles.length, 4);
+    assert.equal(repaired.warnings.length, 1);
+    assert.match(repaired.warnings[0], /first answer for the outline was unusable \(JSON that was cut off before it ended\); a second answer repaired it/);
+
+    fake.answer("outline", "schema-breaking");
+    await assert.rejects(
+      llm.outline({ source: topic, slideCount: 5 }),
+      rpcFailure("INTERNAL", "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)"),
+    );
+
+    fake.answer("slide", "schema-breaking");
+    await assert.rejects(
+      llm.writeSlide({ source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
+      rpcFailure("INTERNAL", 'the model llama3.1:8b answered slide 2 with no "narration" (after one repair)'),
+    );
+
+    fake.answer("tags", "changes-words");
+    const slide = { index: 0, title: "What they are", bullets: ["Antigens", "Memory cells"], narration: "A vaccine trains the immune system. It is safe.", imageQuery: "" };
+    const tagged = await llm.tagProsody({ slide });
+    assert.equal(tagged.engine, "rules");
+    assert.deepEqual(tagged.warnings, ["the model changed the narration's words; tagged by rules instead"]);
+    assert.equal(stripTags(tagged.taggedNarration), slide.narration);
+  });
+});
+
+describe("with nothing listening at OLLAMA_HOST", () => {
+  let host: string;
+  let service: ServiceProcess;
+  let llm: LlmClient;
+
+  before(async () => {
+    host = await deadUrl();
+    service = await startService("llm", { env: { OLLAMA_HOST: host, LECTRA_LLM_PULL: "", LECTRA_LLM_PROVIDER: "", LECTRA_LLM_MODEL: "" } });
+    llm = llmClient(service.address);
+  });
+
+  after(async () => {
+    llm?.downstream.close();
+    assert.equal(await service?.stop(), 0);
+  });
+
+  test("PrepareModel and a topic outline are FAILED_PRECONDITION saying what to run", async () => {
+    const expected = `Ollama is not reachable at ${host} (connect ECONNREFUSED): start it with "ollama serve", then "ollama pull llama3.1:8b" — or set OLLAMA_HOST`;
+    await assert.rejects(prepareModel(llm), rpcFailure("FAILED_PRECONDITION", expected));
+    await assert.rejects(llm.outline({ source: topic, slideCount: 3 }), rpcFailure("FAILED_PRECONDITION", expected));
+    assert.match(await logged(service, /WARN/), /scripts need no model\): Ollama is not reachable at/);
+  });
+
+  test("scripts still work, and the rules tag the narration without a warning", async () => {
+    const script = { source: { $case: "script" as const, value: "# Tides\n\n## The moon\n\nThe moon pulls the sea. That makes tides.\n" } };
+    const outline = await llm.outline({ source: script, slideCount: 0 });
+    assert.deepEqual([outline.engine, outline.title, outline.slideTitles], ["script", "Tides", ["The moon"]]);
+    const { slide } = await llm.writeSlide({ source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    assert.ok(slide);
+    const tagged = await llm.tagProsody({ slide });
+    assert.equal(tagged.engine, "rules");
+    assert.deepEqual(tagged.warnings, []);
+    assert.equal(stripTags(tagged.taggedNarration), "The moon pulls the sea. That makes tides.");
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { Stage } from "@lectra/proto";
+import { criticalPath, stagedSeconds, type StageRun } from "./critical-path";
+
+const run = (stage: Stage, seconds: number, slideIndex?: number): StageRun => ({ stage, seconds, slideIndex });
+
+/** Two slides: slide 0 is image-bound, slide 1 speech-bound and the slowest overall. */
+const RUNS: StageRun[] = [
+  run(Stage.STAGE_OUTLINE, 8),
+  run(Stage.STAGE_CONTENT, 6, 0),
+  run(Stage.STAGE_IMAGE, 5, 0),
+  run(Stage.STAGE_FRAME, 1, 0),
+  run(Stage.STAGE_TAGS, 1, 0),
+  run(Stage.STAGE_SPEECH, 2, 0),
+  run(Stage.STAGE_CONTENT, 9, 1),
+  run(Stage.STAGE_IMAGE, 3, 1),
+  run(Stage.STAGE_FRAME, 1, 1),
+  run(Stage.STAGE_TAGS, 1, 1),
+  run(Stage.STAGE_SPEECH, 4, 1),
+  run(Stage.STAGE_DECK, 2),
+  run(Stage.STAGE_CAPTIONS, 0.5),
+  run(Stage.STAGE_VIDEO, 3),
+];
+
+describe("critical path", () => {
+  it("is the longest chain through the per-slide graph", () => {
+    // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; then video 3 → 25.
+    const cp = criticalPath(RUNS);
+    assert.equal(cp.seconds, 25);
+    assert.deepEqual(
+      cp.path.map((r) => [r.stage, r.slideIndex]),
+      [
+        [Stage.STAGE_OUTLINE, undefined],
+        [Stage.STAGE_CONTENT, 1],
+        [Stage.STAGE_TAGS, 1],
+        [Stage.STAGE_SPEECH, 1],
+        [Stage.STAGE_VIDEO, undefined],
+      ],
+    );
+  });
+
+  it("ends at the deck when the deck is the last thing to finish", () => {
+    const slowDeck = RUNS.map((r) => (r.stage === Stage.STAGE_DECK ? { ...r, seconds: 10 } : r));
+    // deck waits for every content and image: slide 0's image ends at 19, slide 1's at 17 + 3 = 20 → 30.
+    const cp = criticalPath(slowDeck);
+    assert.equal(cp.seconds, 30);
+    assert.deepEqual(cp.path.map((r) => r.stage), [Stage.STAGE_OUTLINE, Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_DECK]);
+  });
+
+  it("the staged schedule adds up the slowest slide of every stage", () => {
+    // 8 + content 9 + image 5 + tags 1 + speech 4 + frame 1 + deck 2 + captions 0.5 + video 3
+    assert.equal(stagedSeconds(RUNS), 33.5);
+  });
+
+  it("never exceeds the staged schedule, whatever the durations", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 10;
+    for (let trial = 0; trial < 50; trial++) {
+      const runs = RUNS.map((r) => ({ ...r, seconds: random() }));
+      assert.ok(criticalPath(runs).seconds <= stagedSeconds(runs) + 1e-9);
+    }
+  });
+
+  it("handles a job that stopped early (missing stages)", () => {
+    const partial = RUNS.filter((r) => r.stage === Stage.STAGE_OUTLINE || r.stage === Stage.STAGE_CONTENT);
+    assert.equal(criticalPath(partial).seconds, 17);
+    assert.equal(criticalPath([]).seconds, 0);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { Stage } from "@lectra/proto";
+import { stageReport, type StageSpan } from "./report";
+
+const span = (name: string, startMs: number, endMs: number, slideIndex?: number): StageSpan => ({ name, startMs, endMs, slideIndex });
+
+describe("stage report", () => {
+  const spans = [
+    span("stage.outline", 1000, 2000),
+    span("stage.content", 2000, 3000, 0),
+    span("stage.content", 2000, 4000, 1),
+    span("stage.tags", 3000, 3500, 0),
+    span("stage.tags", 4000, 4500, 1),
+    span("stage.speech", 3500, 5500, 0),
+    span("stage.speech", 4500, 7500, 1),
+    span("stage.video", 7500, 8500),
+  ];
+  const report = stageReport(spans, 1000, 9000);
+
+  it("counts, adds up and spans each stage, in pipeline order", () => {
+    assert.deepEqual(report.stages.map((s) => s.spanName), ["stage.outline", "stage.content", "stage.tags", "stage.speech", "stage.video"]);
+    const speech = report.stages.find((s) => s.stage === Stage.STAGE_SPEECH)!;
+    assert.equal(speech.count, 2);
+    assert.equal(speech.busySeconds, 5);
+    assert.equal(speech.wallSeconds, 4);
+    assert.equal(speech.startSeconds, 2.5);
+    assert.equal(speech.maxSeconds, 3);
+    assert.equal(report.wallSeconds, 8);
+  });
+
+  it("says how much of the critical path each stage is", () => {
+    // outline 1 + content 2 + tags 0.5 + speech 3 + video 1 = 7.5
+    assert.equal(report.criticalPathSeconds, 7.5);
+    const share = (s: Stage) => report.stages.find((t) => t.stage === s)!.criticalShare;
+    assert.equal(share(Stage.STAGE_SPEECH), 3 / 7.5);
+    const total = report.stages.reduce((sum, s) => sum + s.criticalShare, 0);
+    assert.ok(Math.abs(total - 1) < 1e-9);
+    // staged: 1 + 2 + 0.5 + 3 + 1
+    assert.equal(report.stagedSeconds, 7.5);
+  });
+});
