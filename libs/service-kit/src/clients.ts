@@ -200,6 +200,7 @@ export function speechClient(address?: string) {
   return {
     downstream: d,
     listVoices: (req: Parameters<typeof c.listVoices>[0], o?: CallOptions) => d.unary(c.listVoices, req, o),
+    resolveVoice: (req: Parameters<typeof c.resolveVoice>[0], o?: CallOptions) => d.unary(c.resolveVoice, req, o),
     synthesize: (req: Parameters<typeof c.synthesize>[0], o?: CallOptions) => d.unary(c.synthesize, req, o),
   };
 }

@@ -12,6 +12,7 @@ import {
   type LectraServiceServer,
 } from "@lectra/proto";
 import {
+  DependencyError,
   invalidArgument,
   notFound,
   RpcError,
@@ -47,21 +48,18 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
   const { jobs, store, speech, log } = deps;
 
   /**
-   * The voice a job speaks with, settled before the job exists: an unknown one is
-   * bad input, and an empty one becomes the speech service's default now, so
-   * every slide uses the same voice even if the service's default changes
-   * mid-job (its Edge voice list may arrive late).
+   * The voice a job speaks with, settled before the job exists: the speech
+   * service says what a name means (an unknown one is INVALID_ARGUMENT), and an
+   * empty one becomes its default now, so every slide uses the same voice even
+   * if the default changes mid-job (Edge's voice list may arrive late).
    */
-  async function resolveVoice(voice: string, signal: AbortSignal): Promise<string> {
-    const { voices, defaultVoice } = await speech.listVoices({ language: "" }, { signal }).catch((error) => {
-      throw new RpcError(status.UNAVAILABLE, `cannot look up voices: ${error.message}`);
-    });
-    if (!voice) return defaultVoice;
-    if (!voices.some((v) => v.name === voice)) {
-      const examples = voices.slice(0, 5).map((v) => v.name).join(", ");
-      throw invalidArgument("voice", `unknown voice "${voice}"; SpeechService.ListVoices lists the ${voices.length} available (e.g. ${examples})`);
+  async function resolveVoice(name: string, signal: AbortSignal): Promise<string> {
+    try {
+      return (await speech.resolveVoice({ name }, { signal })).voice!.name;
+    } catch (error) {
+      if (error instanceof DependencyError && error.code === status.INVALID_ARGUMENT) throw new RpcError(status.INVALID_ARGUMENT, error.details);
+      throw new RpcError(status.UNAVAILABLE, `cannot look up the voice: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return voice;
   }
 
   return {

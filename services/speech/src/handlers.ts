@@ -2,7 +2,7 @@
 // segment, join the clips in order with their pauses.
 import { trace } from "@opentelemetry/api";
 import { clamp, PAUSE_RANGE } from "@lectra/lecture";
-import { SynthesizeRequest, SynthesizeResponse, type ListVoicesRequest, type Segment, type SpeechServiceServer } from "@lectra/proto";
+import { SynthesizeRequest, SynthesizeResponse, type ListVoicesRequest, type ResolveVoiceRequest, type Segment, type SpeechServiceServer } from "@lectra/proto";
 import { cached, invalidArgument, ResultCache, unary, type Logger } from "@lectra/service-kit";
 import { assembleNarration, type ClipPart } from "./clip";
 import { OUTPUT_SAMPLE_RATE, type Voice } from "./engines/engine";
@@ -41,6 +41,8 @@ export function speechHandlers(narrator: Narrator, log: Logger, cache?: ResultCa
       voices: voicesForLanguage(await narrator.voices(), req.language),
       defaultVoice: (await narrator.defaultVoice()).name,
     })),
+
+    resolveVoice: unary(log, "ResolveVoice", async (req: ResolveVoiceRequest) => ({ voice: await narrator.resolve(req.name) })),
 
     synthesize: unary(log, "Synthesize", async (req: SynthesizeRequest, ctx): Promise<SynthesizeResponse> => {
       // The cheap checks first: resolving a voice may have to ask Edge for its list.

@@ -23,7 +23,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `env` overrides the defaults below (e.g. OLLAMA_HOST at a fake model server). */
+export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const receiver = new OtlpReceiver();
   const endpoint = await receiver.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-e2e-"));
@@ -39,15 +40,16 @@ export async function startStack(): Promise<Stack> {
     LECTRA_TTS_ENGINE: "espeak",
     LECTRA_IMAGES_ENGINES: "icons",
     LECTRA_SHUTDOWN_GRACE_MS: "3000",
+    ...env,
   };
   const services = new Map<ServiceName, ServiceProcess>();
   const workers = await Promise.all(WORKERS.map((name) => startService(name, { env: baseEnv })));
   workers.forEach((s) => services.set(s.name, s));
   const orchestratorAddress = `127.0.0.1:${await freePort()}`;
-  const env = { ...baseEnv, ...addressesEnv(workers) };
+  const stackEnv = { ...baseEnv, ...addressesEnv(workers) };
 
   const startOrchestrator = async (extraEnv: NodeJS.ProcessEnv = {}) => {
-    const o = await startService("orchestrator", { env: { ...env, ...extraEnv }, address: orchestratorAddress });
+    const o = await startService("orchestrator", { env: { ...stackEnv, ...extraEnv }, address: orchestratorAddress });
     services.set("orchestrator", o);
     return o;
   };
@@ -59,7 +61,7 @@ export async function startStack(): Promise<Stack> {
     services,
     dataDir,
     orchestratorAddress,
-    env,
+    env: stackEnv,
     client,
     startOrchestrator,
     stop: async () => {

@@ -216,7 +216,8 @@ async function prepareModel(job: LectureJob, llm: Downstreams["llm"]): Promise<v
   for await (const p of llm.prepareModel({}, { signal: job.signal, timeoutMs: MODEL_PULL_TIMEOUT_MS })) {
     if (p.ready) return;
     const now = Date.now();
-    if (p.status !== lastStatus || now - lastAt >= 250) {
+    const layerDone = p.totalBytes > 0 && p.completedBytes === p.totalBytes;
+    if (p.status !== lastStatus || layerDone || now - lastAt >= 250) {
       job.modelPull({ model: p.model, status: p.status, completedBytes: p.completedBytes, totalBytes: p.totalBytes });
       lastAt = now;
       lastStatus = p.status;
