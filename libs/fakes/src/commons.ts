@@ -171,6 +171,11 @@ export abstract class FakePictureApi {
     return this.server.stop();
   }
 
+  /** The most requests (searches and downloads) it was answering at once. */
+  get maxInFlight(): number {
+    return this.server.maxInFlight;
+  }
+
   get url(): string {
     return this.server.url;
   }

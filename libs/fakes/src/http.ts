@@ -10,9 +10,15 @@ export class FakeHttpServer {
   readonly server: http.Server;
   /** Every request seen, for assertions: method, path with query, parsed JSON body when there was one. */
   readonly requests: Array<{ method: string; url: string; body: unknown }> = [];
+  /** Requests being answered now, and the most there ever were at once (do concurrency limits hold?). */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(handler: Handler) {
     this.server = http.createServer((req, res) => {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      res.once("close", () => this.inFlight--);
       const parts: Buffer[] = [];
       req.on("data", (d: Buffer) => parts.push(d));
       req.on("end", () => {

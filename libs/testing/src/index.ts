@@ -3,3 +3,4 @@ export * from "./processes";
 export * from "./png";
 export * from "./otlp-receiver";
 export * from "./media";
+export * from "./lectra";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { audioOptions, frameFilter, outputOptions } from "./encode";
+import { audioOptions, frameFilter, MUX_OPTIONS, videoOptions } from "./encode";
 import { libx264 } from "./engines/libx264";
 import type { VideoPlan } from "./requests";
 
@@ -16,8 +16,8 @@ const plan = (overrides: Partial<VideoPlan> = {}): VideoPlan => ({
 const after = (options: string[], flag: string) => options[options.indexOf(flag) + 1];
 
 test("variable frame rate is spelled -vsync on old ffmpeg and -fps_mode on 5.1 and later", () => {
-  const old = outputOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan());
-  const current = outputOptions({ frameRateOption: "-fps_mode", encoder: libx264 }, plan());
+  const old = videoOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan());
+  const current = videoOptions({ frameRateOption: "-fps_mode", encoder: libx264 }, plan());
   assert.equal(after(old, "-vsync"), "vfr");
   assert.ok(!old.includes("-fps_mode"));
   assert.equal(after(current, "-fps_mode"), "vfr");
@@ -26,7 +26,7 @@ test("variable frame rate is spelled -vsync on old ffmpeg and -fps_mode on 5.1 a
 });
 
 test("constant frame rate sets the rate and cuts at the narration's end", () => {
-  const options = outputOptions({ frameRateOption: "-fps_mode", encoder: libx264 }, plan({ frameRate: { mode: "constant", fps: 25 } }));
+  const options = videoOptions({ frameRateOption: "-fps_mode", encoder: libx264 }, plan({ frameRate: { mode: "constant", fps: 25 } }));
   assert.equal(after(options, "-fps_mode"), "cfr");
   assert.equal(after(options, "-r"), "25");
   assert.equal(after(options, "-t"), "4.500");
@@ -34,15 +34,25 @@ test("constant frame rate sets the rate and cuts at the narration's end", () => 
   assert.equal(after(options, "-preset"), "veryfast");
 });
 
-test("H.264 + AAC in a faststart MP4, chapters from the metadata input when there are any", () => {
-  const options = outputOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan());
+test("H.264 picture with no sound, chapters from the metadata input when there are any", () => {
+  const options = videoOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan());
   assert.equal(after(options, "-c:v"), "libx264");
-  assert.equal(after(options, "-c:a"), "aac");
-  assert.equal(after(options, "-movflags"), "+faststart");
-  assert.equal(after(options, "-map_chapters"), "2");
-  const none = outputOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan({ chapters: [] }));
+  assert.ok(options.includes("-an"));
+  assert.equal(after(options, "-map_chapters"), "1");
+  assert.equal(after(options, "-force_key_frames"), "chapters");
+  const none = videoOptions({ frameRateOption: "-vsync", encoder: libx264 }, plan({ chapters: [] }));
   assert.equal(after(none, "-map_chapters"), "-1");
   assert.ok(!none.includes("-force_key_frames"));
+});
+
+test("the mux copies picture and sound, keeps the chapters and puts the index first", () => {
+  assert.equal(after(MUX_OPTIONS, "-c"), "copy");
+  assert.equal(after(MUX_OPTIONS, "-map_chapters"), "0");
+  assert.equal(after(MUX_OPTIONS, "-movflags"), "+faststart");
+});
+
+test("sound is AAC", () => {
+  assert.equal(after(audioOptions(24000), "-c:a"), "aac");
 });
 
 test("frames are fitted into even sides for yuv420p", () => {

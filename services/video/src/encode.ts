@@ -1,5 +1,9 @@
 // Frames + narration + chapters → an MP4, through ffmpeg (fluent-ffmpeg).
 //
+// The picture and the sound are encoded by two ffmpeg processes side by side
+// (they share nothing, and AAC took longer than the stills), then put together
+// with a stream copy, which costs almost nothing.
+//
 // By default each slide is one video frame that lasts as long as the slide is
 // shown (variable frame rate, from the concat demuxer), so encoding costs one
 // frame per slide whatever the lecture's length. Players that need a constant
@@ -37,10 +41,11 @@ export function frameFilter({ width, height }: { width: number; height: number }
 }
 
 /**
- * ffmpeg's output options for a plan. Inputs are 0: frames (concat), 1: narration
- * (WAV), 2: chapters (FFMETADATA), the last only when there are chapters.
+ * ffmpeg's output options for the picture. Inputs are 0: frames (concat) and,
+ * when there are chapters, 1: chapters (FFMETADATA) — in the picture so every
+ * chapter can start on a keyframe.
  */
-export function outputOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
+export function videoOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
   const hasChapters = plan.chapters.length > 0;
   const frameRate =
     plan.frameRate.mode === "variable"
@@ -50,17 +55,25 @@ export function outputOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">,
         [tool.frameRateOption, "cfr", "-r", String(plan.frameRate.fps), "-t", plan.narration.seconds.toFixed(3)];
   return [
     "-map", "0:v:0",
-    "-map", "1:a:0",
-    ...(hasChapters ? ["-map_chapters", "2", "-force_key_frames", "chapters"] : ["-map_chapters", "-1"]),
+    ...(hasChapters ? ["-map_chapters", "1", "-force_key_frames", "chapters"] : ["-map_chapters", "-1"]),
     "-vf", frameFilter(plan.size),
     ...frameRate,
     ...tool.encoder.outputOptions(plan.frameRate.mode),
-    ...audioOptions(plan.narration.sampleRate),
-    // The index first, so playback can start before the whole file has arrived.
-    "-movflags", "+faststart",
+    "-an",
     "-f", "mp4",
   ];
 }
+
+/** Picture and sound into one MP4 by stream copy, chapters from the picture, the index first. */
+export const MUX_OPTIONS = [
+  "-map", "0:v:0",
+  "-map", "1:a:0",
+  "-map_chapters", "0",
+  "-c", "copy",
+  // The index first, so playback can start before the whole file has arrived.
+  "-movflags", "+faststart",
+  "-f", "mp4",
+];
 
 /** The last lines ffmpeg wrote, for an error message a person can act on. */
 function tail(stderr: string | null, lines = 6): string {
@@ -103,15 +116,17 @@ export async function encodeMp4(tool: Ffmpeg, plan: VideoPlan, signal: AbortSign
     ]);
     signal.throwIfAborted();
 
-    const command = ffmpeg({ stdoutLines: 0 })
-      .setFfmpegPath(tool.path)
-      .input(at("frames.ffconcat"))
-      .inputOptions(["-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat"])
-      .input(at("narration.wav"));
-    if (plan.chapters.length > 0) command.input(at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
-    command.output(at("lecture.mp4")).outputOptions(outputOptions(tool, plan));
+    const command = () => ffmpeg({ stdoutLines: 0 }).setFfmpegPath(tool.path);
+    const quiet = ["-hide_banner", "-nostdin", "-loglevel", "error"];
 
-    await run(command, signal);
+    const picture = command().input(at("frames.ffconcat")).inputOptions([...quiet, "-f", "concat"]);
+    if (plan.chapters.length > 0) picture.input(at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
+    picture.output(at("picture.mp4")).outputOptions(videoOptions(tool, plan));
+    const sound = command().input(at("narration.wav")).inputOptions(quiet).output(at("sound.m4a")).outputOptions([...audioOptions(plan.narration.sampleRate), "-vn", "-f", "mp4"]);
+    await Promise.all([run(picture, signal), run(sound, signal)]);
+
+    const mux = command().input(at("picture.mp4")).inputOptions(quiet).input(at("sound.m4a")).output(at("lecture.mp4")).outputOptions(MUX_OPTIONS);
+    await run(mux, signal);
     return await fs.readFile(at("lecture.mp4"));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

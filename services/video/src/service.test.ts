@@ -76,7 +76,7 @@ async function encoding(pid: number): Promise<boolean> {
   const children = (await fs.readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).trim().split(/\s+/).filter(Boolean);
   for (const child of children) {
     const cmdline = await fs.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes("lecture.mp4")) return true;
+    if (/picture\.mp4|sound\.m4a|lecture\.mp4/.test(cmdline)) return true;
   }
   return false;
 }

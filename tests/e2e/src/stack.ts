@@ -6,21 +6,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
 import type { GenerateRequest, Job, JobEvent } from "@lectra/proto";
-import { DependencyError, lectraClient, type LectraClient, type ServiceName } from "@lectra/service-kit";
-import { addressesEnv, freePort, OtlpReceiver, startService, type ServiceProcess } from "@lectra/testing";
+import { DependencyError, type LectraClient } from "@lectra/service-kit";
+import { freePort, OtlpReceiver, startLectra, WORKERS, type Lectra } from "@lectra/testing";
 
-export const WORKERS: ServiceName[] = ["llm", "images", "slides", "speech", "video"];
+export { WORKERS };
 
-export interface Stack {
+export interface Stack extends Lectra {
   receiver: OtlpReceiver;
-  services: Map<ServiceName, ServiceProcess>;
   dataDir: string;
-  orchestratorAddress: string;
-  /** Environment every service gets: addresses, tracing, data dir. */
-  env: NodeJS.ProcessEnv;
-  client: LectraClient;
-  startOrchestrator(extraEnv?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
-  stop(): Promise<void>;
 }
 
 /** `env` overrides the defaults below (e.g. OLLAMA_HOST at a fake model server). */
@@ -30,7 +23,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-e2e-"));
   // Nothing listens there: tests never depend on an Ollama the machine may run.
   const deadOllama = `http://127.0.0.1:${await freePort()}`;
-  const baseEnv: NodeJS.ProcessEnv = {
+  const lectra = await startLectra({
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     OTEL_BSP_SCHEDULE_DELAY: "200",
     LECTRA_DATA_DIR: dataDir,
@@ -41,32 +34,13 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     LECTRA_IMAGES_ENGINES: "icons",
     LECTRA_SHUTDOWN_GRACE_MS: "3000",
     ...env,
-  };
-  const services = new Map<ServiceName, ServiceProcess>();
-  const workers = await Promise.all(WORKERS.map((name) => startService(name, { env: baseEnv })));
-  workers.forEach((s) => services.set(s.name, s));
-  const orchestratorAddress = `127.0.0.1:${await freePort()}`;
-  const stackEnv = { ...baseEnv, ...addressesEnv(workers) };
-
-  const startOrchestrator = async (extraEnv: NodeJS.ProcessEnv = {}) => {
-    const o = await startService("orchestrator", { env: { ...stackEnv, ...extraEnv }, address: orchestratorAddress });
-    services.set("orchestrator", o);
-    return o;
-  };
-  await startOrchestrator();
-  const client = lectraClient(orchestratorAddress);
-
+  });
   return {
+    ...lectra,
     receiver,
-    services,
     dataDir,
-    orchestratorAddress,
-    env: stackEnv,
-    client,
-    startOrchestrator,
     stop: async () => {
-      client.downstream.close();
-      await Promise.all([...services.values()].map((s) => s.stop()));
+      await lectra.stop();
       await receiver.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -48,9 +48,9 @@ describe("critical path", () => {
     assert.deepEqual(cp.path.map((r) => r.stage), [Stage.STAGE_OUTLINE, Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_DECK]);
   });
 
-  it("the staged schedule adds up the slowest slide of every stage", () => {
-    // 8 + content 9 + image 5 + tags 1 + speech 4 + frame 1 + deck 2 + captions 0.5 + video 3
-    assert.equal(stagedSeconds(RUNS), 33.5);
+  it("the staged schedule waits for every stage: the slowest slide where the original ran slides side by side, all of them where it ran them in turn", () => {
+    // 8 + content max 9 + image max 5 + tags 1 + 1 + speech 2 + 4 + frame max 1 + deck 2 + captions 0.5 + video 3
+    assert.equal(stagedSeconds(RUNS), 36.5);
   });
 
   it("never exceeds the staged schedule, whatever the durations", () => {

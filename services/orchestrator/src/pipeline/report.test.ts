@@ -36,7 +36,7 @@ describe("stage report", () => {
     assert.equal(share(Stage.STAGE_SPEECH), 3 / 7.5);
     const total = report.stages.reduce((sum, s) => sum + s.criticalShare, 0);
     assert.ok(Math.abs(total - 1) < 1e-9);
-    // staged: 1 + 2 + 0.5 + 3 + 1
-    assert.equal(report.stagedSeconds, 7.5);
+    // staged: outline 1 + slowest content 2 + both taggings 0.5 + 0.5 + both speeches 2 + 3 + video 1
+    assert.equal(report.stagedSeconds, 10);
   });
 });

@@ -1,0 +1,47 @@
+// The original system's measured latencies (DESIGN.md, 10 slides, one GPU),
+// replayed by the fake servers. A scale factor shrinks every one of them alike.
+
+/** A small seeded generator (mulberry32), so every run replays the same latencies. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seconds, as the original measured them. */
+export const ORIGINAL = {
+  outline: 8.4,
+  slide: [6, 12] as const,
+  tags: [0.5, 0.8] as const,
+  pictureSearch: [3, 6] as const,
+  /** Edge answers its first audio after ~0.4 s and streams at ~0.15 × real time. */
+  voiceFirstByte: 0.4,
+  voiceRealTimeFactor: 0.15,
+};
+
+export interface Replay {
+  scale: number;
+  /** Per answer kind of the fake model server, in ms. */
+  model(kind: "outline" | "slide" | "tags" | undefined): number;
+  /** Per request of the fake picture API, in ms (searches only; files come at once). */
+  picture(kind: "search" | "file"): number;
+  voiceFirstByteMs: number;
+  voiceRealTimeFactor: number;
+}
+
+export function replay(scale: number, seed = 2026): Replay {
+  const random = seeded(seed);
+  const between = ([lo, hi]: readonly [number, number]) => (lo + (hi - lo) * random()) * 1000 * scale;
+  return {
+    scale,
+    model: (kind) => (kind === "outline" ? ORIGINAL.outline * 1000 * scale : kind === "slide" ? between(ORIGINAL.slide) : kind === "tags" ? between(ORIGINAL.tags) : 0),
+    picture: (kind) => (kind === "search" ? between(ORIGINAL.pictureSearch) : 0),
+    voiceFirstByteMs: ORIGINAL.voiceFirstByte * 1000 * scale,
+    voiceRealTimeFactor: ORIGINAL.voiceRealTimeFactor * scale,
+  };
+}

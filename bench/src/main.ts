@@ -1,0 +1,101 @@
+// `npm run bench`: how fast LECTRA is against what it can be (the critical path)
+// and against what it replaced (the staged schedule), the video path's speed,
+// re-generation after an edit, and a load of concurrent lectures. Not a test:
+// it prints what it measured and writes it to out/bench/results.json.
+//
+//   npm run bench -- --scale 0.5           shrink every replayed latency alike
+//   npm run bench -- --only replay,video   run some scenarios
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { replay } from "./latencies";
+import { limits } from "./scenarios/limits";
+import { load } from "./scenarios/load";
+import { regenerate } from "./scenarios/regenerate";
+import { replayLecture } from "./scenarios/replay";
+import { videoEncode } from "./scenarios/video";
+import { offlineWorld, replayWorld } from "./world";
+
+const SCENARIOS = ["replay", "regenerate", "video", "load", "limits"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+function args() {
+  const argv = process.argv.slice(2);
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const scale = Number(value("scale") ?? 1);
+  if (!(scale > 0 && scale <= 1)) throw new Error("--scale must be in (0, 1]");
+  const only = (value("only")?.split(",") ?? [...SCENARIOS]) as Scenario[];
+  for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"; there are ${SCENARIOS.join(", ")}`);
+  const runs = Number(value("runs") ?? 2);
+  return { scale, only, runs, out: value("out") ?? path.join("out", "bench", "results.json") };
+}
+
+const f = (x: number, digits = 2) => x.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? "meets the target" : "MISSES the target");
+
+async function main() {
+  const { scale, only, runs, out } = args();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    scale,
+  };
+  console.log(`LECTRA benchmark — ${results.machine}; replayed latencies × ${scale}\n`);
+
+  if (only.includes("replay")) {
+    const r = await replayLecture(replay(scale));
+    results.replay = r;
+    console.log(`Replayed 10-slide lecture (topic → deck + video), latencies of the original system × ${scale}`);
+    console.log(`  wall ${f(r.wallSeconds)} s · critical path ${f(r.criticalPathSeconds)} s · staged schedule ${f(r.stagedSeconds)} s`);
+    console.log(`  wall ÷ critical path = ${f(r.wallOverCriticalPath)} (target ≤ 1.10: ${verdict(r.wallOverCriticalPath <= 1.1)})`);
+    console.log(`  wall ÷ staged        = ${f(r.wallOverStaged)} (target ≤ 0.50: ${verdict(r.wallOverStaged <= 0.5)})`);
+    for (const s of r.stages) console.log(`    ${s.stage.padEnd(15)} ×${String(s.count).padStart(2)}  busy ${f(s.busySeconds).padStart(6)} s  wall ${f(s.wallSeconds).padStart(6)} s  ${Math.round(s.criticalShare * 100)}% of the critical path`);
+    console.log();
+  }
+  if (only.includes("regenerate")) {
+    const offline = await regenerate(await offlineWorld({ LECTRA_CACHE_MAX_MB: "1024" }));
+    const network = await regenerate(await replayWorld(replay(scale)));
+    results.regenerate = { offline, network };
+    console.log("Re-generation after editing one slide of a 10-slide script (empty cache, then the edit)");
+    for (const [name, r] of [["offline engines", offline], [`replayed network engines × ${scale}`, network]] as const) {
+      console.log(`  ${name}: first ${f(r.firstSeconds)} s · after the edit ${f(r.afterEditSeconds)} s · ${f(r.speedup, 1)}× faster (target ≥ 3: ${verdict(r.speedup >= 3)})`);
+      console.log(`    per-slide stage runs from the cache: ${r.cachedStages}; done again: ${r.recomputedStages} (slides ${r.recomputedSlides.join(", ")})`);
+    }
+    console.log();
+  }
+  if (only.includes("video")) {
+    const r = await videoEncode(runs);
+    results.video = r;
+    console.log(`Video: ${r.slides} slides, ${r.lectureSeconds / 60} minutes, 1920×1080, ${r.variable.encoder} (median of ${runs}, alternating)`);
+    console.log(`  one frame per slide: ${f(r.variable.medianSeconds)} s = ${f(r.variable.timesRealTime, 0)}× real time (target ≥ 50: ${verdict(r.variable.timesRealTime >= 50)})`);
+    console.log(`  constant 30 fps:     ${f(r.constant.medianSeconds)} s = ${f(r.constant.timesRealTime, 1)}× real time`);
+    console.log(`  constant ÷ default, pair by pair: ${r.ratios.map((x) => f(x, 1)).join(", ")}; median ${f(r.medianRatio, 1)} (target ≥ 10: ${verdict(r.medianRatio >= 10)})\n`);
+  }
+  if (only.includes("load")) {
+    const r = await load();
+    results.load = r;
+    console.log(`Load: ${r.jobs} lectures (5 slides each) at once, offline engines`);
+    console.log(`  ${r.succeeded}/${r.jobs} succeeded in ${f(r.wallSeconds)} s: ${f(r.jobsPerMinute, 1)} jobs per minute`);
+    if (r.failed.length) console.log(`  failed: ${r.failed.join("; ")}`);
+    console.log(`  peak memory (MiB): ${Object.entries(r.peakMemoryMiB).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+  }
+  if (only.includes("limits")) {
+    const r = await limits(replay(Math.min(scale, 0.25)));
+    results.limits = r;
+    const ok = Math.max(r.maxInFlight.model, r.maxInFlight.voice, r.maxInFlight.pictures) <= r.limit;
+    console.log(`Engine limits across ${r.jobs} concurrent jobs (limit ${r.limit} per engine)`);
+    console.log(`  most requests in flight: model ${r.maxInFlight.model}, voice ${r.maxInFlight.voice}, pictures ${r.maxInFlight.pictures} (${ok ? "held" : "EXCEEDED"})\n`);
+  }
+
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  console.log(`Written to ${out}`);
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+// The world a benchmark runs in: LECTRA's six services as separate processes,
+// and fake outside servers (Ollama, Commons, Edge) that answer with the
+// original system's replayed latencies, through the real engines' protocols.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FakeCommons, FakeEdgeTts, FakeOllama, type FakePicture } from "@lectra/fakes";
+import { startLectra, type Lectra } from "@lectra/testing";
+import type { Replay } from "./latencies";
+
+export interface World {
+  lectra: Lectra;
+  ollama: FakeOllama;
+  commons: FakeCommons;
+  edge: FakeEdgeTts;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Pictures for the words the benchmark lectures ask for, as a picture API would have them. */
+function pictures(words: string[]): FakePicture[] {
+  return words.map((word, i) => ({
+    name: `${word} illustration ${i}.jpg`,
+    kind: "jpeg",
+    width: 1600,
+    height: 1067,
+    author: "Bench Photographer",
+    license: "by",
+    licenseVersion: "4.0",
+    tags: [word],
+  }));
+}
+
+export const PICTURE_WORDS = ["immune", "vaccine", "vaccines", "cells", "antibodies", "memory", "system", "heart", "lungs", "blood", "rhythm", "plants", "light", "water", "slide", "lecture"];
+
+/** Starts the fakes with the replayed latencies and LECTRA pointed at them: real engines, fake network. */
+export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): Promise<World> {
+  const ollama = new FakeOllama({ models: ["llama3.1:8b"], latencyMs: (kind) => replay.model(kind) });
+  const commons = new FakeCommons({ pictures: pictures(PICTURE_WORDS), latency: (request) => replay.picture(request.kind) });
+  const edge = new FakeEdgeTts({ latencyMs: replay.voiceFirstByteMs, realTimeFactor: replay.voiceRealTimeFactor });
+  const [ollamaUrl] = await Promise.all([ollama.start(), commons.start(), edge.start()]);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-bench-"));
+  const lectra = await startLectra({
+    LECTRA_DATA_DIR: dataDir,
+    LECTRA_CACHE_MAX_MB: "1024",
+    LECTRA_LLM_PROVIDER: "ollama",
+    OLLAMA_HOST: ollamaUrl,
+    LECTRA_LLM_TAGGER: "model",
+    LECTRA_TTS_ENGINE: "edge",
+    LECTRA_EDGE_TTS_URL: edge.wssUrl,
+    LECTRA_EDGE_VOICES_URL: edge.voicesUrl,
+    LECTRA_IMAGES_ENGINES: "wikimedia,icons",
+    LECTRA_COMMONS_API_URL: commons.apiUrl,
+    LECTRA_IMAGES_ALLOW_LOOPBACK: "1",
+    // The original ran a stage's slides side by side; queueing here would charge
+    // LECTRA for a limit the replay does not have (the limits scenario checks 4).
+    LECTRA_LLM_CONCURRENCY: "10",
+    LECTRA_TTS_CONCURRENCY: "10",
+    LECTRA_IMAGES_CONCURRENCY: "10",
+    ...env,
+  });
+  return {
+    lectra,
+    ollama,
+    commons,
+    edge,
+    dataDir,
+    stop: async () => {
+      await lectra.stop();
+      await Promise.all([ollama.stop(), commons.stop(), edge.stop()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Offline engines only: scripts, espeak-ng, icons (the load test). */
+export async function offlineWorld(env: NodeJS.ProcessEnv = {}): Promise<{ lectra: Lectra; dataDir: string; stop(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-bench-"));
+  const lectra = await startLectra({
+    LECTRA_DATA_DIR: dataDir,
+    LECTRA_CACHE_MAX_MB: "0",
+    LECTRA_LLM_PROVIDER: "none",
+    LECTRA_TTS_ENGINE: "espeak",
+    LECTRA_IMAGES_ENGINES: "icons",
+    ...env,
+  });
+  return {
+    lectra,
+    dataDir,
+    stop: async () => {
+      await lectra.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// The whole system as separate processes: the five services on free ports, then
+// the orchestrator pointed at them. Used by the end-to-end tests and the benchmark.
+import * as fs from "node:fs";
+import { lectraClient, type LectraClient, type ServiceName } from "@lectra/service-kit";
+import { addressesEnv, freePort, startService, type ServiceProcess } from "./processes";
+
+export const WORKERS: ServiceName[] = ["llm", "images", "slides", "speech", "video"];
+
+export interface Lectra {
+  services: Map<ServiceName, ServiceProcess>;
+  orchestratorAddress: string;
+  /** The environment every service got, addresses included. */
+  env: NodeJS.ProcessEnv;
+  client: LectraClient;
+  /** Starts the orchestrator (again, e.g. after a restart) on its address. */
+  startOrchestrator(extraEnv?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startLectra(env: NodeJS.ProcessEnv): Promise<Lectra> {
+  const services = new Map<ServiceName, ServiceProcess>();
+  const workers = await Promise.all(WORKERS.map((name) => startService(name, { env })));
+  workers.forEach((s) => services.set(s.name, s));
+  const orchestratorAddress = `127.0.0.1:${await freePort()}`;
+  const stackEnv = { ...env, ...addressesEnv(workers) };
+  const startOrchestrator = async (extraEnv: NodeJS.ProcessEnv = {}) => {
+    const o = await startService("orchestrator", { env: { ...stackEnv, ...extraEnv }, address: orchestratorAddress });
+    services.set("orchestrator", o);
+    return o;
+  };
+  await startOrchestrator();
+  const client = lectraClient(orchestratorAddress);
+  return {
+    services,
+    orchestratorAddress,
+    env: stackEnv,
+    client,
+    startOrchestrator,
+    stop: async () => {
+      client.downstream.close();
+      await Promise.all([...services.values()].map((s) => s.stop()));
+    },
+  };
+}
+
+/** A process's peak resident memory so far, in MiB (Linux: VmHWM in /proc/<pid>/status). */
+export function peakMemoryMiB(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
