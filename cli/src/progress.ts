@@ -3,7 +3,7 @@
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import { Stage, StageStatus, stageToJSON, type JobEvent } from "@lectra/proto";
 
-const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME];
+const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME, Stage.STAGE_CLIP];
 const ORDER = [Stage.STAGE_OUTLINE, ...PER_SLIDE, Stage.STAGE_DECK, Stage.STAGE_CAPTIONS, Stage.STAGE_VIDEO];
 const label = (stage: Stage) => stageToJSON(stage).replace(/^STAGE_/, "").toLowerCase();
 
@@ -32,7 +32,8 @@ class Bars implements ProgressView {
       const job = kind.value;
       this.overall = this.multi.create(100, 0, { stage: "overall ".padEnd(9), detail: job.title });
       for (const stage of ORDER) {
-        if (stage === Stage.STAGE_FRAME || stage === Stage.STAGE_VIDEO) if (job.skipVideo) continue;
+        if (job.skipVideo && (stage === Stage.STAGE_FRAME || stage === Stage.STAGE_CLIP || stage === Stage.STAGE_VIDEO)) continue;
+        if (job.constantFrameRate && stage === Stage.STAGE_CLIP) continue;
         const total = PER_SLIDE.includes(stage) ? job.slideCount : 1;
         this.bars.set(stage, this.multi.create(total, 0, { stage: label(stage).padEnd(9), detail: "" }));
       }

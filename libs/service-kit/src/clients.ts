@@ -212,6 +212,8 @@ export function videoClient(address?: string) {
     downstream: d,
     renderVideo: (req: Parameters<typeof c.renderVideo>[0], o?: CallOptions) => d.stream(c.renderVideo, req, o),
     writeCaptions: (req: Parameters<typeof c.writeCaptions>[0], o?: CallOptions) => d.unary(c.writeCaptions, req, o),
+    renderClip: (req: Parameters<typeof c.renderClip>[0], o?: CallOptions) => d.unary(c.renderClip, req, o),
+    assembleVideo: (req: Parameters<typeof c.assembleVideo>[0], o?: CallOptions) => d.stream(c.assembleVideo, req, o),
   };
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { concatList } from "./concat-list";
+import { clipList, clipStills, concatList, STILL_TICK_SECONDS } from "./concat-list";
 
 test("one entry per still with its duration, and the last still repeated so its duration counts", () => {
   assert.equal(
@@ -21,4 +21,41 @@ test("a quote in a file name is escaped the way ffconcat reads it", () => {
 
 test("an empty list is refused", () => {
   assert.throws(() => concatList([]));
+});
+
+test("clips are listed end to end with their exact lengths and no repeat", () => {
+  assert.equal(
+    clipList([
+      { file: "clip-00000.ts", seconds: 2.56 },
+      { file: "clip-00001.ts", seconds: 106496 / 24000 },
+    ]),
+    "ffconcat version 1.0\nfile 'clip-00000.ts'\nduration 2.560000\nfile 'clip-00001.ts'\nduration 4.437333\n",
+  );
+  assert.throws(() => clipList([]));
+});
+
+test("a clip's last still lends a tick so the video ends on time, and its first is shown again one and two ticks later", () => {
+  const tick = STILL_TICK_SECONDS;
+  const round = (stills: Array<{ png: string; seconds: number }>) => stills.map((s) => [s.png, Number(s.seconds.toFixed(6))]);
+  const stills = [
+    { png: "a", seconds: 1.5 },
+    { png: "b", seconds: 2.5 },
+  ];
+  assert.deepEqual(round(clipStills(stills)), [
+    ["a", tick],
+    ["a", tick],
+    ["a", 1.5 - 2 * tick],
+    ["b", 2.5 - tick],
+  ]);
+  assert.equal(stills[1].seconds, 2.5, "the plan is left as it was");
+  // One still lends to both ends; the frames still add up to the clip less the tick its repeat lasts.
+  const one = clipStills([{ png: "a", seconds: 30 }]);
+  assert.deepEqual(round(one), [
+    ["a", tick],
+    ["a", tick],
+    ["a", 30 - 3 * tick],
+  ]);
+  const short = [{ png: "a", seconds: 0.05 }];
+  assert.deepEqual(clipStills(short), short);
+  assert.deepEqual(clipStills([]), []);
 });

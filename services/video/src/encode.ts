@@ -1,4 +1,5 @@
-// Frames + narration + chapters → an MP4, through ffmpeg (fluent-ffmpeg).
+// Frames + narration + chapters → an MP4, through ffmpeg (fluent-ffmpeg); and
+// the option builders and the picture-and-sound step that RenderClip shares.
 //
 // The picture and the sound are encoded by two ffmpeg processes side by side
 // (they share nothing, and AAC took longer than the stills), then put together
@@ -10,19 +11,15 @@
 // frame rate can ask for one: ffmpeg then repeats each still at that rate.
 //
 // All files live in a fresh temp folder that is removed afterwards, whatever
-// happens; ffmpeg is killed when the caller cancels.
+// happens; ffmpeg is killed when the caller cancels (workspace.ts).
 import * as fs from "node:fs/promises";
-import * as os from "node:os";
-import * as path from "node:path";
-import ffmpeg from "fluent-ffmpeg";
 import { encodeWav } from "@lectra/lecture";
+import { AAC_RATES } from "./aac";
 import { ffmetadata } from "./chapters";
 import { concatList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
 import type { VideoPlan } from "./requests";
-
-/** The sample rates AAC can carry; others are resampled to 48 kHz. */
-export const AAC_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]);
+import { inWorkspace, QUIET, type Workspace } from "./workspace";
 
 /**
  * AAC for speech: mono at 96 kb/s, at the narration's own rate when AAC has it.
@@ -75,60 +72,45 @@ export const MUX_OPTIONS = [
   "-f", "mp4",
 ];
 
-/** The last lines ffmpeg wrote, for an error message a person can act on. */
-function tail(stderr: string | null, lines = 6): string {
-  return (stderr ?? "").trim().split("\n").slice(-lines).join(" | ") || "no output";
+/** Where the picture and the sound go, and the sound's container: "mp4" for an MP4, "adts" for MPEG-TS. */
+export interface Outputs {
+  picture: string;
+  sound: string;
+  soundFormat: "mp4" | "adts";
 }
 
-function run(command: ffmpeg.FfmpegCommand, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stop = () => command.kill("SIGKILL");
-    const done = () => signal.removeEventListener("abort", stop);
-    // fluent-ffmpeg spawns after a few checks of its own: a cancel that lands before then is applied on start.
-    command.on("start", () => {
-      if (signal.aborted) stop();
-    });
-    command.on("end", () => {
-      done();
-      resolve();
-    });
-    command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
-      done();
-      reject(signal.aborted ? signal.reason : new Error(`ffmpeg failed: ${error.message.split("\n")[0]}; ${tail(stderr)}`));
-    });
-    signal.addEventListener("abort", stop, { once: true });
-    command.run();
-  });
+/**
+ * Writes the plan's stills, their list and `sound` (mono 16-bit PCM at the
+ * narration's rate), then encodes the picture (MP4, with the plan's chapters)
+ * and the sound by two ffmpeg processes side by side.
+ */
+export async function encodePictureAndSound(ws: Workspace, tool: Ffmpeg, plan: VideoPlan, sound: Buffer, outputs: Outputs): Promise<void> {
+  const stills = plan.stills.map((still, i) => ({ file: `frame-${String(i).padStart(5, "0")}.png`, seconds: still.seconds }));
+  await Promise.all([
+    ...plan.stills.map((still, i) => fs.writeFile(ws.at(stills[i].file), still.png)),
+    fs.writeFile(ws.at("frames.ffconcat"), concatList(stills)),
+    fs.writeFile(ws.at("narration.wav"), encodeWav(sound, plan.narration.sampleRate)),
+    plan.chapters.length > 0 ? fs.writeFile(ws.at("chapters.ffmetadata"), ffmetadata(plan.chapters)) : undefined,
+  ]);
+
+  const picture = ws.command().input(ws.at("frames.ffconcat")).inputOptions([...QUIET, "-f", "concat"]);
+  if (plan.chapters.length > 0) picture.input(ws.at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
+  picture.output(ws.at(outputs.picture)).outputOptions(videoOptions(tool, plan));
+  const narration = ws
+    .command()
+    .input(ws.at("narration.wav"))
+    .inputOptions(QUIET)
+    .output(ws.at(outputs.sound))
+    .outputOptions([...audioOptions(plan.narration.sampleRate), "-vn", "-f", outputs.soundFormat]);
+  await Promise.all([ws.run(picture), ws.run(narration)]);
 }
 
 /** Encodes the plan and returns the MP4's bytes. */
-export async function encodeMp4(tool: Ffmpeg, plan: VideoPlan, signal: AbortSignal): Promise<Buffer> {
-  signal.throwIfAborted();
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lectra-video-"));
-  try {
-    const at = (file: string) => path.join(dir, file);
-    const stills = plan.stills.map((still, i) => ({ file: `frame-${String(i).padStart(5, "0")}.png`, seconds: still.seconds }));
-    await Promise.all([
-      ...plan.stills.map((still, i) => fs.writeFile(at(stills[i].file), still.png)),
-      fs.writeFile(at("frames.ffconcat"), concatList(stills)),
-      fs.writeFile(at("narration.wav"), encodeWav(plan.narration.pcm, plan.narration.sampleRate)),
-      fs.writeFile(at("chapters.ffmetadata"), ffmetadata(plan.chapters)),
-    ]);
-    signal.throwIfAborted();
-
-    const command = () => ffmpeg({ stdoutLines: 0 }).setFfmpegPath(tool.path);
-    const quiet = ["-hide_banner", "-nostdin", "-loglevel", "error"];
-
-    const picture = command().input(at("frames.ffconcat")).inputOptions([...quiet, "-f", "concat"]);
-    if (plan.chapters.length > 0) picture.input(at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
-    picture.output(at("picture.mp4")).outputOptions(videoOptions(tool, plan));
-    const sound = command().input(at("narration.wav")).inputOptions(quiet).output(at("sound.m4a")).outputOptions([...audioOptions(plan.narration.sampleRate), "-vn", "-f", "mp4"]);
-    await Promise.all([run(picture, signal), run(sound, signal)]);
-
-    const mux = command().input(at("picture.mp4")).inputOptions(quiet).input(at("sound.m4a")).output(at("lecture.mp4")).outputOptions(MUX_OPTIONS);
-    await run(mux, signal);
-    return await fs.readFile(at("lecture.mp4"));
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+export function encodeMp4(tool: Ffmpeg, plan: VideoPlan, signal: AbortSignal): Promise<Buffer> {
+  return inWorkspace(tool, signal, async (ws) => {
+    await encodePictureAndSound(ws, tool, plan, plan.narration.pcm, { picture: "picture.mp4", sound: "sound.m4a", soundFormat: "mp4" });
+    const mux = ws.command().input(ws.at("picture.mp4")).inputOptions(QUIET).input(ws.at("sound.m4a")).output(ws.at("lecture.mp4")).outputOptions(MUX_OPTIONS);
+    await ws.run(mux);
+    return await fs.readFile(ws.at("lecture.mp4"));
+  });
 }

@@ -1,43 +1,76 @@
-// VideoService handlers: check the request, encode or write captions, answer.
-import type { RenderVideoRequest, RenderVideoResponse, VideoServiceServer, WriteCaptionsRequest } from "@lectra/proto";
-import { chunks, serverStream, unary, type Logger, type Telemetry } from "@lectra/service-kit";
+// VideoService handlers: check the request, encode, join or write captions, answer.
+import {
+  RenderClipRequest,
+  RenderClipResponse,
+  type AssembleVideoRequest,
+  type AssembleVideoResponse,
+  type RenderVideoRequest,
+  type RenderVideoResponse,
+  type VideoServiceServer,
+  type WriteCaptionsRequest,
+} from "@lectra/proto";
+import { cached, chunks, ResultCache, serverStream, unary, type Logger, type Send, type Telemetry } from "@lectra/service-kit";
+import { clipSound, SILENCE_PEAK } from "./aac";
+import { assembleMp4 } from "./assemble";
 import { buildCaptions, toSrt, toWebVtt } from "./captions";
+import { encodeClip } from "./clip";
 import { encodeMp4 } from "./encode";
 import type { Ffmpeg } from "./ffmpeg";
 import { mp4DurationSeconds } from "./mp4";
-import { captionSegments, planVideo } from "./requests";
+import { captionSegments, planAssembly, planClip, planVideo, type VideoPlan } from "./requests";
 
 /** The MP4 is streamed in pieces of this size. */
 export const CHUNK_BYTES = 1 << 20;
 
+/**
+ * Part of every clip's cache key: change it when a clip's bytes would change
+ * for the same request, ffmpeg and encoder (options, priming, muxing).
+ */
+export const CLIP_FORMAT = "clip/1";
+
 /** SpanStatusCode.ERROR; @opentelemetry/api is service-kit's dependency, not this package's. */
 const SPAN_ERROR = 2;
 
-export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Logger): VideoServiceServer {
+type Attributes = Record<string, string | number | boolean>;
+type Span = { setAttributes(attributes: Attributes): unknown };
+
+export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Logger, cache?: ResultCache): VideoServiceServer {
+  /** Runs `work` in a span named `name` (a child of the call's span), recording a failure on it. */
+  const traced = <T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(name, async (span) => {
+      span.setAttributes({ "lectra.video.encoder": tool.encoder.name, "lectra.video.ffmpeg_version": tool.version, ...attributes });
+      try {
+        return await work(span);
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SPAN_ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+
+  const pictureAttributes = (plan: VideoPlan): Attributes => ({
+    "lectra.video.frame_rate": plan.frameRate.mode === "variable" ? "variable" : `${plan.frameRate.fps}`,
+    "lectra.video.frames": plan.stills.length,
+    "lectra.video.narration_seconds": plan.narration.seconds,
+  });
+
+  /** The MP4 in CHUNK_BYTES pieces, the last one carrying `last`. */
+  async function stream<T extends { chunk: Buffer }>(mp4: Buffer, send: Send<T>, empty: Omit<T, "chunk">, last: Omit<T, "chunk">) {
+    const pieces = [...chunks(mp4, CHUNK_BYTES)];
+    for (const [i, chunk] of pieces.entries()) await send({ chunk, ...(i === pieces.length - 1 ? last : empty) } as T);
+  }
+
   return {
     renderVideo: serverStream(log, "RenderVideo", async (req: RenderVideoRequest, send, { signal }) => {
       const plan = planVideo(req);
-      const { mp4, durationSeconds } = await tracer.startActiveSpan("video.encode", async (span) => {
-        span.setAttributes({
-          "lectra.video.encoder": tool.encoder.name,
-          "lectra.video.ffmpeg_version": tool.version,
-          "lectra.video.frame_rate": plan.frameRate.mode === "variable" ? "variable" : `${plan.frameRate.fps}`,
-          "lectra.video.frames": plan.stills.length,
-          "lectra.video.chapters": plan.chapters.length,
-          "lectra.video.narration_seconds": plan.narration.seconds,
-        });
-        try {
-          const mp4 = await encodeMp4(tool, plan, signal);
-          const durationSeconds = mp4DurationSeconds(mp4);
-          span.setAttributes({ "lectra.video.duration_seconds": durationSeconds, "lectra.video.bytes": mp4.length });
-          return { mp4, durationSeconds };
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SPAN_ERROR, message: (error as Error).message });
-          throw error;
-        } finally {
-          span.end();
-        }
+      const attributes = { ...pictureAttributes(plan), "lectra.video.chapters": plan.chapters.length };
+      const { mp4, durationSeconds } = await traced("video.encode", attributes, async (span) => {
+        const mp4 = await encodeMp4(tool, plan, signal);
+        const durationSeconds = mp4DurationSeconds(mp4);
+        span.setAttributes({ "lectra.video.duration_seconds": durationSeconds, "lectra.video.bytes": mp4.length });
+        return { mp4, durationSeconds };
       });
       log.info("encoded", {
         frames: plan.stills.length,
@@ -46,13 +79,39 @@ export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Lo
         bytes: mp4.length,
         encoder: tool.encoder.name,
       });
+      await stream<RenderVideoResponse>(mp4, send, { durationSeconds: 0, encoder: "" }, { durationSeconds, encoder: tool.encoder.name });
+    }),
 
-      const pieces = [...chunks(mp4, CHUNK_BYTES)];
-      for (const [i, chunk] of pieces.entries()) {
-        const last = i === pieces.length - 1;
-        const message: RenderVideoResponse = { chunk, durationSeconds: last ? durationSeconds : 0, encoder: last ? tool.encoder.name : "" };
-        await send(message);
-      }
+    renderClip: unary(log, "RenderClip", async (req: RenderClipRequest, call) => {
+      const plan = planClip(req);
+      // A clip depends on the request, on how it is encoded and on the ffmpeg that encodes it.
+      const key = ResultCache.key(CLIP_FORMAT, tool.encoder.name, tool.version, RenderClipRequest.encode(req).finish());
+      return traced("video.clip", pictureAttributes(plan), (span) =>
+        cached(cache, call, key, RenderClipResponse, async () => {
+          const sound = clipSound(plan.narration.pcm);
+          if (sound.droppedPeak > SILENCE_PEAK) {
+            // The orchestrator pads every slide with silence; speech here means it did not, and its last 43 ms are lost.
+            log.debug("clip narration does not end in silence; its last AAC frame is dropped anyway", { peak: sound.droppedPeak, silenceBelow: SILENCE_PEAK });
+          }
+          const clip = await encodeClip(tool, plan, sound.pcm, call.signal);
+          span.setAttributes({ "lectra.video.duration_seconds": plan.narration.seconds, "lectra.video.bytes": clip.length });
+          log.info("clip encoded", { frames: plan.stills.length, frameRate: plan.frameRate.mode, seconds: plan.narration.seconds, bytes: clip.length });
+          return { clip, durationSeconds: plan.narration.seconds, encoder: tool.encoder.name };
+        }),
+      );
+    }),
+
+    assembleVideo: serverStream(log, "AssembleVideo", async (req: AssembleVideoRequest, send, { signal }) => {
+      const plan = planAssembly(req);
+      const attributes = { "lectra.video.clips": plan.clips.length, "lectra.video.narration_seconds": plan.seconds };
+      const { mp4, durationSeconds } = await traced("video.assemble", attributes, async (span) => {
+        const mp4 = await assembleMp4(tool, plan, signal);
+        const durationSeconds = mp4DurationSeconds(mp4);
+        span.setAttributes({ "lectra.video.duration_seconds": durationSeconds, "lectra.video.bytes": mp4.length });
+        return { mp4, durationSeconds };
+      });
+      log.info("assembled", { clips: plan.clips.length, seconds: Number(durationSeconds.toFixed(3)), bytes: mp4.length });
+      await stream<AssembleVideoResponse>(mp4, send, { durationSeconds: 0 }, { durationSeconds });
     }),
 
     writeCaptions: unary(log, "WriteCaptions", async (req: WriteCaptionsRequest) => {

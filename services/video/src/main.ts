@@ -1,7 +1,8 @@
-// The video service: frames + narration → MP4 with chapters; segments → captions.
+// The video service: frames + narration → MP4 with chapters, or a slide's clip,
+// clips → the lecture's MP4; segments → captions.
 import { telemetry } from "./tracing";
 import { VideoServiceService } from "@lectra/proto";
-import { createLogger, runService, serviceAddress } from "@lectra/service-kit";
+import { createLogger, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
 import { findFfmpeg } from "./ffmpeg";
 import { videoHandlers } from "./handlers";
 
@@ -15,7 +16,7 @@ async function main() {
     address: serviceAddress("video"),
     telemetry,
     log,
-    services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log) }],
+    services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log, ResultCache.fromEnv("video", log)) }],
   });
 }
 

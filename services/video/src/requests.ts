@@ -1,11 +1,13 @@
 // Checks requests before any work starts, and turns them into what the encoder
 // and the captions need. Every problem is INVALID_ARGUMENT naming the field as
 // the .proto spells it, e.g. "frames[2].start_seconds".
-import { pcmSeconds } from "@lectra/lecture";
-import type { RenderVideoRequest, WriteCaptionsRequest } from "@lectra/proto";
+import { AAC_FRAME_SAMPLES, BYTES_PER_SAMPLE, pcmSeconds } from "@lectra/lecture";
+import type { AssembleVideoRequest, Audio, RenderClipRequest, RenderVideoRequest, TimedFrame, WriteCaptionsRequest } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
+import { AAC_RATES } from "./aac";
 import type { CaptionSegment } from "./captions";
 import type { ChapterMark } from "./chapters";
+import { transportStreamProblem } from "./mpegts";
 import { readPng, type PictureSize } from "./png";
 
 /** Frames meet end to start within this, in seconds. */
@@ -35,7 +37,16 @@ function finite(field: string, value: number): number {
   return value;
 }
 
-function checkFrames(req: RenderVideoRequest): { size: PictureSize; starts: number[]; end: number } {
+/** What RenderVideo and RenderClip share: frames over a narration, at a variable or constant rate. */
+type PictureRequest = { frames: TimedFrame[]; constantFrameRate: boolean; framesPerSecond: number };
+
+interface CheckedFrames {
+  size: PictureSize;
+  starts: number[];
+  end: number;
+}
+
+function checkFrames(req: PictureRequest): CheckedFrames {
   if (req.frames.length === 0) throw invalidArgument("frames", "is empty; send at least one frame");
   let size: PictureSize | undefined;
   let previousEnd = 0;
@@ -67,8 +78,7 @@ function checkFrames(req: RenderVideoRequest): { size: PictureSize; starts: numb
   return { size: size!, starts, end: previousEnd };
 }
 
-function checkNarration(req: RenderVideoRequest): VideoPlan["narration"] {
-  const narration = req.narration;
+function checkNarration(narration: Audio | undefined): VideoPlan["narration"] {
   if (!narration) throw invalidArgument("narration", "is required: the audio the frames are shown over");
   if (narration.sampleRate < SAMPLE_RATES.min || narration.sampleRate > SAMPLE_RATES.max) {
     throw invalidArgument("narration.sample_rate", `must be ${SAMPLE_RATES.min}..${SAMPLE_RATES.max} Hz, got ${narration.sampleRate}`);
@@ -76,6 +86,33 @@ function checkNarration(req: RenderVideoRequest): VideoPlan["narration"] {
   if (narration.pcm.length === 0) throw invalidArgument("narration.pcm", "is empty");
   if (narration.pcm.length % 2 !== 0) throw invalidArgument("narration.pcm", "has an odd number of bytes; expected 16-bit mono samples");
   return { pcm: narration.pcm, sampleRate: narration.sampleRate, seconds: pcmSeconds(narration.pcm, narration.sampleRate) };
+}
+
+/** A clip's narration is not resampled: the rates AAC carries, within what any narration may have. */
+export const CLIP_SAMPLE_RATES = [...AAC_RATES].filter((rate) => rate >= SAMPLE_RATES.min && rate <= SAMPLE_RATES.max);
+
+/**
+ * A clip's narration is encoded on its own and joined to the next one's, so it
+ * must be whole AAC frames at a rate AAC carries (no resampling, no padding
+ * here), and one frame longer than the speech: the last one is dropped (aac.ts).
+ */
+function checkClipNarration(narration: Audio | undefined): VideoPlan["narration"] {
+  if (narration && !CLIP_SAMPLE_RATES.includes(narration.sampleRate)) {
+    throw invalidArgument("narration.sample_rate", `must be a rate AAC carries (${CLIP_SAMPLE_RATES.join(", ")} Hz), got ${narration.sampleRate}`);
+  }
+  const checked = checkNarration(narration);
+  const samples = checked.pcm.length / BYTES_PER_SAMPLE;
+  if (samples % AAC_FRAME_SAMPLES !== 0) {
+    const padded = Math.ceil(samples / AAC_FRAME_SAMPLES) * AAC_FRAME_SAMPLES;
+    throw invalidArgument(
+      "narration.pcm",
+      `is ${samples} samples, not a whole number of AAC frames (${AAC_FRAME_SAMPLES} samples each); pad it with silence to ${padded}`,
+    );
+  }
+  if (samples < 2 * AAC_FRAME_SAMPLES) {
+    throw invalidArgument("narration.pcm", `is ${samples} samples; a clip needs at least ${2 * AAC_FRAME_SAMPLES} (its last ${AAC_FRAME_SAMPLES}, silence, make up for the AAC encoder's priming)`);
+  }
+  return checked;
 }
 
 function checkChapters(req: RenderVideoRequest, duration: number): ChapterMark[] {
@@ -98,7 +135,7 @@ function checkChapters(req: RenderVideoRequest, duration: number): ChapterMark[]
   });
 }
 
-function checkFrameRate(req: RenderVideoRequest): FrameRate {
+function checkFrameRate(req: PictureRequest): FrameRate {
   if (!req.constantFrameRate) return { mode: "variable" };
   const fps = req.framesPerSecond === 0 ? FRAME_RATES.default : req.framesPerSecond;
   if (fps < FRAME_RATES.min || fps > FRAME_RATES.max) {
@@ -107,9 +144,8 @@ function checkFrameRate(req: RenderVideoRequest): FrameRate {
   return { mode: "constant", fps };
 }
 
-export function planVideo(req: RenderVideoRequest): VideoPlan {
-  const frames = checkFrames(req);
-  const narration = checkNarration(req);
+/** The frames over the narration: the picture part of a plan. */
+function planPicture(req: PictureRequest, frames: CheckedFrames, narration: VideoPlan["narration"]): Omit<VideoPlan, "chapters"> {
   if (Math.abs(frames.end - narration.seconds) > COVER_TOLERANCE) {
     throw invalidArgument(
       `frames[${req.frames.length - 1}].end_seconds`,
@@ -121,7 +157,46 @@ export function planVideo(req: RenderVideoRequest): VideoPlan {
     png: frame.png,
     seconds: (i + 1 < frames.starts.length ? frames.starts[i + 1] : frames.end) - (i === 0 ? 0 : frames.starts[i]),
   }));
-  return { stills, size: frames.size, narration, chapters: checkChapters(req, narration.seconds), frameRate: checkFrameRate(req) };
+  return { stills, size: frames.size, narration, frameRate: checkFrameRate(req) };
+}
+
+export function planVideo(req: RenderVideoRequest): VideoPlan {
+  const frames = checkFrames(req);
+  const narration = checkNarration(req.narration);
+  return { ...planPicture(req, frames, narration), chapters: checkChapters(req, narration.seconds) };
+}
+
+/** A slide's clip: its frames over its narration, times within the clip, no chapters. */
+export function planClip(req: RenderClipRequest): VideoPlan {
+  const frames = checkFrames(req);
+  return { ...planPicture(req, frames, checkClipNarration(req.narration)), chapters: [] };
+}
+
+export interface AssemblyPlan {
+  clips: Array<{ ts: Buffer; seconds: number }>;
+  /** One per clip, at the clips' cumulative lengths. */
+  chapters: ChapterMark[];
+  seconds: number;
+}
+
+export function planAssembly(req: AssembleVideoRequest): AssemblyPlan {
+  if (req.clips.length === 0) throw invalidArgument("clips", "is empty; send the lecture's clips from RenderClip, in order");
+  let start = 0;
+  const clips: AssemblyPlan["clips"] = [];
+  const chapters: ChapterMark[] = [];
+  req.clips.forEach((clip, i) => {
+    const field = `clips[${i}]`;
+    const problem = transportStreamProblem(clip.clip);
+    if (problem) throw invalidArgument(`${field}.clip`, problem);
+    const length = finite(`${field}.duration_seconds`, clip.durationSeconds);
+    if (length <= 0) throw invalidArgument(`${field}.duration_seconds`, `must be more than 0 (the clip's duration_seconds from RenderClip), got ${length}`);
+    const title = clip.title.trim();
+    if (!title) throw invalidArgument(`${field}.title`, "is empty; each clip is a chapter and needs its title");
+    clips.push({ ts: clip.clip, seconds: length });
+    chapters.push({ title, startSeconds: start, endSeconds: start + length });
+    start += length;
+  });
+  return { clips, chapters, seconds: start };
 }
 
 /** Word timings are on the lecture's timeline; allow them this far outside their segment. */

@@ -225,7 +225,7 @@ test("start-up fails clearly when the configured ffmpeg does not exist", async (
   );
 });
 
-test("the encode is traced as a video.encode span carrying the encoder", async () => {
+test("the encode is traced as a video.encode span carrying the encoder; clips and assembly as video.clip and video.assemble", async () => {
   // A loopback OTLP/HTTP receiver: the service exports its spans here as JSON.
   const bodies: string[] = [];
   const receiver = http.createServer((req, res) => {
@@ -248,6 +248,15 @@ test("the encode is traced as a video.encode span carrying the encoder", async (
       chapters: [],
     });
     for await (const _ of tracedClient.renderVideo(short)) void _;
+    const { downstream } = tracedClient;
+    const clip = await downstream.unary(downstream.client.renderClip, {
+      frames: [{ png: solidPng(320, 180, [0, 0, 0]), startSeconds: 0, endSeconds: 2048 / RATE }],
+      narration: { pcm: Buffer.alloc(2048 * 2), sampleRate: RATE },
+      constantFrameRate: false,
+      framesPerSecond: 0,
+    });
+    const assembly = downstream.stream(downstream.client.assembleVideo, { clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }] });
+    for await (const _ of assembly) void _;
   } finally {
     tracedClient.downstream.close();
     await traced.stop(); // flushes spans on the way out
@@ -264,4 +273,12 @@ test("the encode is traced as a video.encode span carrying the encoder", async (
   // Inside the RenderVideo call's server span, so it joins the caller's trace.
   const parent = spans.find((s) => s.spanId === encode.parentSpanId);
   assert.match(parent?.name ?? "", /VideoService\/RenderVideo/);
+  for (const [name, method] of [
+    ["video.clip", "RenderClip"],
+    ["video.assemble", "AssembleVideo"],
+  ]) {
+    const span = spans.find((s) => s.name === name);
+    assert.ok(span, `no ${name} span in: ${spans.map((s) => s.name).join(", ")}`);
+    assert.match(spans.find((s) => s.spanId === span.parentSpanId)?.name ?? "", new RegExp(`VideoService/${method}`));
+  }
 });

@@ -144,7 +144,7 @@ describe("a lecture from a script, end to end", () => {
     const spans = stack.receiver.trace(traceId);
     const byName = (name: string) => spans.filter((s) => s.name === name);
     assert.equal(byName("lectra.job").length, 1);
-    for (const stage of ["stage.content", "stage.image", "stage.tags", "stage.speech", "stage.frame"]) {
+    for (const stage of ["stage.content", "stage.image", "stage.tags", "stage.speech", "stage.frame", "stage.clip"]) {
       const indexes = byName(stage).map((s) => s.attributes["lectra.slide.index"]).sort();
       assert.deepEqual(indexes, [0, 1, 2], `${stage} has one span per slide`);
     }
@@ -161,7 +161,7 @@ describe("a lecture from a script, end to end", () => {
       const list = spans.filter((s) => s.name === name);
       return list.some((a) => list.some((b) => a !== b && a.startMs < b.endMs && b.startMs < a.endMs));
     };
-    for (const stage of ["stage.content", "stage.speech", "stage.frame"]) assert.ok(overlaps(stage), `${stage} spans overlap`);
+    for (const stage of ["stage.content", "stage.speech", "stage.frame", "stage.clip"]) assert.ok(overlaps(stage), `${stage} spans overlap`);
   });
 
   it("a job can ask for a constant 30 fps video instead", async () => {

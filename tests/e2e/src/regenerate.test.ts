@@ -27,7 +27,7 @@ describe("re-generation after an edit", () => {
   const hits = async (traceId: string) => {
     await stack.receiver.waitFor((spans) => spans.some((s) => s.traceId === traceId && s.name === "lectra.job"));
     const out: Record<string, boolean[]> = {};
-    for (const s of stack.receiver.trace(traceId).filter((s) => /^stage\.(image|speech|frame)$/.test(s.name))) {
+    for (const s of stack.receiver.trace(traceId).filter((s) => /^stage\.(image|speech|frame|clip)$/.test(s.name))) {
       (out[s.name] ??= [])[s.attributes["lectra.slide.index"] as number] = s.attributes["lectra.cache.hit"] === true;
     }
     return out;
@@ -37,13 +37,14 @@ describe("re-generation after an edit", () => {
     const first = await run(stack.client, { source: { $case: "script", value: script(ORIGINAL) } });
     assert.equal(first.job?.state, JobState.JOB_STATE_SUCCEEDED, first.job?.error?.message);
     const cold = await hits(first.job!.traceId);
-    for (const stage of ["stage.image", "stage.speech", "stage.frame"]) assert.deepEqual(cold[stage], [false, false, false], `${stage} cold`);
+    for (const stage of ["stage.image", "stage.speech", "stage.frame", "stage.clip"]) assert.deepEqual(cold[stage], [false, false, false], `${stage} cold`);
 
     const second = await run(stack.client, { source: { $case: "script", value: script(EDITED) } });
     assert.equal(second.job?.state, JobState.JOB_STATE_SUCCEEDED, second.job?.error?.message);
     const warm = await hits(second.job!.traceId);
     assert.deepEqual(warm["stage.speech"], [true, false, true], "only slide 2 is spoken again");
     assert.deepEqual(warm["stage.frame"], [true, false, true], "only slide 2 is drawn again");
+    assert.deepEqual(warm["stage.clip"], [true, false, true], "only slide 2's clip is encoded again");
     assert.deepEqual(warm["stage.image"], [true, true, true], "the picture query did not change");
   });
 
@@ -51,6 +52,6 @@ describe("re-generation after an edit", () => {
     const r = await run(stack.client, { source: { $case: "script", value: script(ORIGINAL) }, noCache: true });
     assert.equal(r.job?.noCache, true);
     const h = await hits(r.job!.traceId);
-    for (const stage of ["stage.image", "stage.speech", "stage.frame"]) assert.deepEqual(h[stage], [false, false, false], stage);
+    for (const stage of ["stage.image", "stage.speech", "stage.frame", "stage.clip"]) assert.deepEqual(h[stage], [false, false, false], stage);
   });
 });

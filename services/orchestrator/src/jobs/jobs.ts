@@ -10,7 +10,7 @@ import { statusName, type Logger } from "@lectra/service-kit";
 import type { Telemetry } from "@lectra/service-kit/telemetry";
 import { ARTIFACTS } from "../artifacts";
 import { produceLecture, type ArtifactKind, type Downstreams, type LectureJob } from "../pipeline/lecture";
-import { Progress } from "../pipeline/progress";
+import { Progress, stagesPerSlide } from "../pipeline/progress";
 import { stageReport, type StageSpan } from "../pipeline/report";
 import { ATTR_JOB_ID, ATTR_SLIDE_INDEX, jobContext, StageError } from "../pipeline/stage";
 import type { LectureRequest } from "../request";
@@ -66,7 +66,7 @@ export class Jobs {
       traceId: "",
     };
     const controller = new AbortController();
-    const progress = new Progress(request.slideCount, !request.skipVideo);
+    const progress = new Progress(request.slideCount, stagesPerSlide(request), !request.skipVideo);
     const emit = (kind: EventKind) => {
       job.progress = progress.fraction;
       listener({ jobId: job.id, time: new Date(), progress: job.progress, kind });

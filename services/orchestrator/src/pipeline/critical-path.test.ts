@@ -18,6 +18,8 @@ const RUNS: StageRun[] = [
   run(Stage.STAGE_FRAME, 1, 1),
   run(Stage.STAGE_TAGS, 1, 1),
   run(Stage.STAGE_SPEECH, 4, 1),
+  run(Stage.STAGE_CLIP, 0.5, 0),
+  run(Stage.STAGE_CLIP, 0.5, 1),
   run(Stage.STAGE_DECK, 2),
   run(Stage.STAGE_CAPTIONS, 0.5),
   run(Stage.STAGE_VIDEO, 3),
@@ -25,9 +27,9 @@ const RUNS: StageRun[] = [
 
 describe("critical path", () => {
   it("is the longest chain through the per-slide graph", () => {
-    // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; then video 3 → 25.
+    // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; clip 0.5; then video 3 → 25.5.
     const cp = criticalPath(RUNS);
-    assert.equal(cp.seconds, 25);
+    assert.equal(cp.seconds, 25.5);
     assert.deepEqual(
       cp.path.map((r) => [r.stage, r.slideIndex]),
       [
@@ -35,6 +37,7 @@ describe("critical path", () => {
         [Stage.STAGE_CONTENT, 1],
         [Stage.STAGE_TAGS, 1],
         [Stage.STAGE_SPEECH, 1],
+        [Stage.STAGE_CLIP, 1],
         [Stage.STAGE_VIDEO, undefined],
       ],
     );
@@ -49,8 +52,8 @@ describe("critical path", () => {
   });
 
   it("the staged schedule waits for every stage: the slowest slide where the original ran slides side by side, all of them where it ran them in turn", () => {
-    // 8 + content max 9 + image max 5 + tags 1 + 1 + speech 2 + 4 + frame max 1 + deck 2 + captions 0.5 + video 3
-    assert.equal(stagedSeconds(RUNS), 36.5);
+    // 8 + content max 9 + image max 5 + tags 1 + 1 + speech 2 + 4 + frame max 1 + clip max 0.5 + deck 2 + captions 0.5 + video 3
+    assert.equal(stagedSeconds(RUNS), 37);
   });
 
   it("never exceeds the staged schedule, whatever the durations", () => {

@@ -2,8 +2,9 @@
 // from the stage durations the job recorded.
 //
 // The per-slide graph (DESIGN.md): outline → content_i → {image_i, tags_i};
-// tags_i → speech_i; {content_i, image_i} → frame_i; every content and image →
-// deck; every speech → captions; every speech and frame → video. Its longest
+// tags_i → speech_i; {content_i, image_i} → frame_i; {frame_i, speech_i} →
+// clip_i; every content and image → deck; every speech → captions; every clip
+// → video. Its longest
 // path, with each node weighted by its recorded duration, is the lower bound on
 // wall time with unlimited parallelism: no schedule of these stages can beat it.
 //
@@ -14,7 +15,8 @@
 // took 12–20 s), tagging and speech one slide after another (ten 0.5–0.8 s
 // taggings took 5–8 s; the slides' speech 18–25 s). With the same durations
 // that schedule takes: outline + the slowest content + the slowest picture + all
-// taggings + all speech + the slowest frame + deck + captions + video.
+// taggings + all speech + the slowest frame + the slowest clip + deck + captions
+// + video.
 import { Stage } from "@lectra/proto";
 
 /** One recorded stage run: its stage, its slide (undefined for whole-lecture stages) and how long it took. */
@@ -30,7 +32,7 @@ export interface CriticalPath {
   path: StageRun[];
 }
 
-const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME];
+const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME, Stage.STAGE_CLIP];
 
 /** Finish time of each node on an infinitely parallel machine, and the path that led there. */
 interface Reach {
@@ -53,13 +55,14 @@ export function criticalPath(runs: StageRun[]): CriticalPath {
     const image = after(content, find(Stage.STAGE_IMAGE, i));
     const speech = after(after(content, find(Stage.STAGE_TAGS, i)), find(Stage.STAGE_SPEECH, i));
     const frame = after(image, find(Stage.STAGE_FRAME, i));
-    return { content, image, speech, frame };
+    const clip = after(later(frame, speech), find(Stage.STAGE_CLIP, i));
+    return { content, image, speech, frame, clip };
   });
   const deck = after(latest(perSlide.flatMap((s) => [s.content, s.image])), find(Stage.STAGE_DECK));
   const spoken = latest(perSlide.map((s) => s.speech));
   const captions = after(spoken, find(Stage.STAGE_CAPTIONS));
-  const video = after(latest([spoken, ...perSlide.map((s) => s.frame)]), find(Stage.STAGE_VIDEO));
-  const end = latest([outline, ...perSlide.flatMap((s) => [s.speech, s.frame]), deck, captions, video]);
+  const video = after(latest(perSlide.map((s) => s.clip)), find(Stage.STAGE_VIDEO));
+  const end = latest([outline, ...perSlide.map((s) => s.clip), deck, captions, video]);
   return { seconds: end.at, path: end.path };
 }
 

@@ -1,24 +1,23 @@
 // The lecture pipeline, per DESIGN.md: after the outline, every slide flows
 // through its own chain as soon as its inputs exist —
 //
-//   content ─┬─ image ──────────────┬─ frame
-//            └─ tags → speech ───────┘
+//   content ─┬─ image ─── frame ─┬─ clip (the slide's video, encoded on its own)
+//            └─ tags → speech ───┘
 //
-// — and only the deck (all slides' content and pictures), the narration/captions
-// (all clips) and the video (all frames and the narration) wait for every slide.
-// No stage waits for anything its data does not need.
+// — and only the deck (all slides' content and pictures), the narration and
+// captions (all speech) and the video (all clips, joined without encoding) wait
+// for every slide. No stage waits for anything its data does not need.
 import {
   Stage,
-  type Chapter,
   type ModelPull,
   type Frame,
   type LectureSource,
   type Picture,
+  type RenderClipResponse,
   type Slide,
   type SynthesizeResponse,
-  type TimedFrame,
 } from "@lectra/proto";
-import { buildTimeline, encodeWav, pageTimes, parseSegments, type Timeline } from "@lectra/lecture";
+import { BYTES_PER_SAMPLE, buildTimeline, encodeWav, padToFrames, pageTimes, parseSegments, type Timeline } from "@lectra/lecture";
 import type { CallOptions, ImagesClient, LlmClient, SlidesClient, SpeechClient, VideoClient } from "@lectra/service-kit";
 import { ARTIFACTS } from "../artifacts";
 import type { ArtifactWriter } from "../jobs/store";
@@ -56,8 +55,10 @@ export interface LectureJob extends StageRunner {
 interface SlideChain {
   content: Promise<Slide>;
   picture: Promise<Picture | undefined>;
-  clip: Promise<SynthesizeResponse>;
+  /** The slide's speech, its audio padded to whole AAC frames. */
+  spoken: Promise<SynthesizeResponse>;
   frames: Promise<Frame[]> | undefined;
+  clip: Promise<RenderClipResponse> | undefined;
 }
 
 export async function produceLecture(job: LectureJob, req: LectureRequest, clients: Downstreams): Promise<void> {
@@ -106,7 +107,7 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
           }, (p) => (p ? `${p.engine}: ${p.title}` : "no picture")),
         ),
       );
-      const clip = track(
+      const spoken = track(
         content
           .then((slide) =>
             runStage(job, Stage.STAGE_TAGS, i, async ({ call }) => {
@@ -117,9 +118,9 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
           )
           .then((tagged) =>
             runStage(job, Stage.STAGE_SPEECH, i, async ({ call }) => {
-              const clip = await clients.speech.synthesize({ voice: req.voice, segments: parseSegments(tagged.taggedNarration) }, call);
-              clip.warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
-              return clip;
+              const spoken = await clients.speech.synthesize({ voice: req.voice, segments: parseSegments(tagged.taggedNarration) }, call);
+              spoken.warnings.forEach((w) => job.warn(`slide ${i + 1}`, w));
+              return alignedToFrames(spoken);
             }, (c) => `${c.durationSeconds.toFixed(2)} s, ${c.engine} ${c.voice}`),
           ),
       );
@@ -133,7 +134,27 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
               ),
             ),
           );
-      return { content, picture, clip, frames };
+      // A constant frame rate cannot be kept across clips whose lengths are not whole
+      // frames, so those videos are encoded in one piece at the end instead.
+      const clip = frames && !req.constantFrameRate
+        ? track(
+            Promise.all([frames, spoken]).then(([frames, spoken]) =>
+              runStage(job, Stage.STAGE_CLIP, i, async ({ call }) => {
+                const times = pageTimes({ startSeconds: 0, endSeconds: spoken.durationSeconds }, frames.map((f) => f.share));
+                return clients.video.renderClip(
+                  {
+                    frames: frames.map((f, p) => ({ png: f.png, ...times[p] })),
+                    narration: spoken.audio,
+                    constantFrameRate: req.constantFrameRate,
+                    framesPerSecond: 0,
+                  },
+                  call,
+                );
+              }, (c) => `${c.durationSeconds.toFixed(2)} s, ${c.encoder}`),
+            ),
+          )
+        : undefined;
+      return { content, picture, spoken, frames, clip };
     });
 
     const deck = track(
@@ -148,17 +169,17 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
       ),
     );
 
-    // The narration (all clips joined) feeds both the captions and the video; neither waits for the other.
+    // The narration (every slide's speech, joined) gives the timeline for the captions and timings.
     const narration = track(
-      Promise.all(slides.map(async (s) => ({ slide: await s.content, clip: await s.clip }))).then(async (spoken) => {
-        const sampleRate = spoken[0].clip.audio!.sampleRate;
-        if (spoken.some((s) => s.clip.audio?.sampleRate !== sampleRate)) {
-          throw new StageError(Stage.STAGE_SPEECH, undefined, status.INTERNAL, "stage.speech: clips came back at different sample rates");
+      Promise.all(slides.map(async (s) => ({ slide: await s.content, spoken: await s.spoken }))).then(async (all) => {
+        const sampleRate = all[0].spoken.audio!.sampleRate;
+        if (all.some((s) => s.spoken.audio?.sampleRate !== sampleRate)) {
+          throw new StageError(Stage.STAGE_SPEECH, undefined, status.INTERNAL, "stage.speech: slides came back at different sample rates");
         }
         const timeline = buildTimeline(
-          spoken.map(({ slide, clip }) => ({ title: slide.title, durationSeconds: clip.durationSeconds, segments: clip.segments })),
+          all.map(({ slide, spoken }) => ({ title: slide.title, durationSeconds: spoken.durationSeconds, segments: spoken.segments })),
         );
-        const pcm = Buffer.concat(spoken.map((s) => s.clip.audio!.pcm));
+        const pcm = Buffer.concat(all.map((s) => s.spoken.audio!.pcm));
         await job.saveArtifact("narration", encodeWav(pcm, sampleRate));
         return { timeline, pcm, sampleRate };
       }),
@@ -175,30 +196,49 @@ export async function produceLecture(job: LectureJob, req: LectureRequest, clien
       ),
     );
 
-    const video = slides.every((s) => s.frames)
-      ? track(
-          Promise.all([narration, Promise.all(slides.map((s) => s.frames!))]).then(async ([spoken, frames]) => {
-            const timed = timedFrames(spoken.timeline, frames);
-            await job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, timed.pages), null, 2) + "\n"));
-            await runStage(job, Stage.STAGE_VIDEO, undefined, async ({ call }) => {
-              let encoder = "";
-              const request = {
-                frames: timed.frames,
-                narration: { pcm: spoken.pcm, sampleRate: spoken.sampleRate },
-                chapters: chapters(spoken.timeline),
-                constantFrameRate: req.constantFrameRate,
-                framesPerSecond: 0,
-              };
-              await streamToArtifact(job, "video", clients.video.renderVideo(request, call), (part) => {
-                encoder ||= part.encoder;
-              });
-              return req.constantFrameRate ? `${encoder}, constant frame rate` : encoder;
-            }, (encoder) => encoder);
-          }),
-        )
-      : track(narration.then((spoken) => job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, spoken.timeline, []), null, 2) + "\n"))));
+    const timings = track(
+      Promise.all([narration, Promise.all(slides.map((s) => s.frames ?? Promise.resolve([])))]).then(([{ timeline }, frames]) =>
+        job.saveArtifact("timings", Buffer.from(JSON.stringify(timingsRecord(outline.title, timeline, pagesOn(timeline, frames)), null, 2) + "\n")),
+      ),
+    );
 
-    await Promise.all([deck, narration, captions, video]);
+    // The video is the slides' clips joined: no encoding left for the end.
+    const video = slides.every((s) => s.clip)
+      ? track(
+          Promise.all(slides.map(async (s) => ({ slide: await s.content, clip: await s.clip! }))).then((clips) =>
+            runStage(job, Stage.STAGE_VIDEO, undefined, async ({ call }) => {
+              let seconds = 0;
+              const request = { clips: clips.map(({ slide, clip }) => ({ clip: clip.clip, durationSeconds: clip.durationSeconds, title: slide.title })) };
+              await streamToArtifact(job, "video", clients.video.assembleVideo(request, call), (part) => {
+                seconds ||= part.durationSeconds;
+              });
+              return seconds;
+            }, (seconds) => `${seconds.toFixed(2)} s from ${clips.length} clips`),
+          ),
+        )
+      : req.constantFrameRate && !req.skipVideo
+        ? track(
+            Promise.all([narration, Promise.all(slides.map((s) => s.frames!))]).then(([spoken, frames]) =>
+              runStage(job, Stage.STAGE_VIDEO, undefined, async ({ call }) => {
+                let encoder = "";
+                const pages = pagesOn(spoken.timeline, frames);
+                const request = {
+                  frames: pages.map((p) => ({ png: frames[p.slideIndex].find((f) => f.page === p.page)!.png, startSeconds: p.startSeconds, endSeconds: p.endSeconds })),
+                  narration: { pcm: spoken.pcm, sampleRate: spoken.sampleRate },
+                  chapters: spoken.timeline.slides.map((s) => ({ title: s.title, startSeconds: s.startSeconds, endSeconds: s.endSeconds })),
+                  constantFrameRate: true,
+                  framesPerSecond: 0,
+                };
+                await streamToArtifact(job, "video", clients.video.renderVideo(request, call), (part) => {
+                  encoder ||= part.encoder;
+                });
+                return `${encoder}, constant frame rate`;
+              }, (detail) => detail),
+            ),
+          )
+        : undefined;
+
+    await Promise.all([deck, narration, captions, timings, video]);
   } finally {
     // Let cancelled calls unwind before the job reports its end, so a cancelled
     // job has really stopped its downstream work when it says so.
@@ -240,8 +280,15 @@ async function streamToArtifact<Part extends { chunk: Buffer }>(job: LectureJob,
   }
 }
 
-function chapters(timeline: Timeline): Chapter[] {
-  return timeline.slides.map((s) => ({ title: s.title, startSeconds: s.startSeconds, endSeconds: s.endSeconds }));
+/**
+ * A slide's speech with its audio padded to whole AAC frames: its clip can then
+ * be encoded on its own and joined to the others without drifting, and every
+ * time after it (timeline, captions, chapters) uses the padded length.
+ */
+function alignedToFrames(spoken: SynthesizeResponse): SynthesizeResponse {
+  const audio = spoken.audio!;
+  const pcm = padToFrames(audio.pcm);
+  return { ...spoken, audio: { ...audio, pcm }, durationSeconds: pcm.length / BYTES_PER_SAMPLE / audio.sampleRate };
 }
 
 interface PageTiming {
@@ -251,18 +298,12 @@ interface PageTiming {
   endSeconds: number;
 }
 
-/** Each slide's frames shown for their share of its narration, back to back. */
-export function timedFrames(timeline: Timeline, frames: Frame[][]): { frames: TimedFrame[]; pages: PageTiming[] } {
-  const out: TimedFrame[] = [];
-  const pages: PageTiming[] = [];
-  timeline.slides.forEach((slide, i) => {
+/** Where each slide's pages are shown on the lecture's timeline: each for its share of the slide. */
+export function pagesOn(timeline: Timeline, frames: Frame[][]): PageTiming[] {
+  return timeline.slides.flatMap((slide, i) => {
     const times = pageTimes(slide, frames[i].map((f) => f.share));
-    frames[i].forEach((frame, p) => {
-      out.push({ png: frame.png, ...times[p] });
-      pages.push({ slideIndex: i, page: frame.page, ...times[p] });
-    });
+    return frames[i].map((frame, p) => ({ slideIndex: i, page: frame.page, ...times[p] }));
   });
-  return { frames: out, pages };
 }
 
 /** timings.json: where every slide, page and spoken segment sits in the narration. */

@@ -20,6 +20,7 @@ const ORDER = [
   Stage.STAGE_TAGS,
   Stage.STAGE_SPEECH,
   Stage.STAGE_FRAME,
+  Stage.STAGE_CLIP,
   Stage.STAGE_DECK,
   Stage.STAGE_CAPTIONS,
   Stage.STAGE_VIDEO,
