@@ -1,6 +1,8 @@
 // The video path on its own: a 10-slide, 5-minute, 1920×1080 lecture encoded
-// with one frame per slide (the default) and at a constant 30 fps, in turn,
-// from the same frames and narration.
+// the default way (each slide's clip, one frame per page, all asked for at
+// once as a job does, then joined by stream copy) and at a constant 30 fps (one
+// piece), in turn, from the same frames and narration.
+import { padToFrames } from "@lectra/lecture";
 import type { RenderVideoRequest, TimedFrame } from "@lectra/proto";
 import { slidesClient, speechClient, videoClient } from "@lectra/service-kit";
 import { offlineWorld } from "../world";
@@ -8,7 +10,8 @@ import { offlineWorld } from "../world";
 export interface VideoResult {
   lectureSeconds: number;
   slides: number;
-  variable: { runs: number[]; medianSeconds: number; timesRealTime: number; encoder: string };
+  /** The default: every clip, then the join. */
+  variable: { runs: number[]; medianSeconds: number; timesRealTime: number; encoder: string; joinSeconds: number[] };
   constant: { runs: number[]; medianSeconds: number; timesRealTime: number };
   /** constant ÷ variable, pair by pair, and its median. */
   ratios: number[];
@@ -37,47 +40,70 @@ export async function videoEncode(runs = 2, slides = 10, lectureSeconds = 300): 
         return frames[0].png;
       }),
     );
-    // Real speech, repeated to the lecture's length.
+    // Real speech, repeated to the lecture's length, each slide's share a whole number of AAC frames.
     const spoken = await speechClient(address("speech")).synthesize({
       voice: "",
       segments: [{ text: "The immune system learns from every germ it meets, and vaccines let it learn without the illness.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 400 }],
     });
     const rate = spoken.audio!.sampleRate;
-    const bytes = Math.round(lectureSeconds * rate) * 2;
-    const pcm = Buffer.alloc(bytes);
-    for (let at = 0; at < bytes; at += spoken.audio!.pcm.length) spoken.audio!.pcm.copy(pcm, at, 0, Math.min(spoken.audio!.pcm.length, bytes - at));
-    const each = lectureSeconds / slides;
-    const timed: TimedFrame[] = frames.map((png, i) => ({ png, startSeconds: i * each, endSeconds: i === slides - 1 ? lectureSeconds : (i + 1) * each }));
+    const slidePcm = (seconds: number) => {
+      const bytes = Math.round(seconds * rate) * 2;
+      const pcm = Buffer.alloc(bytes);
+      for (let at = 0; at < bytes; at += spoken.audio!.pcm.length) spoken.audio!.pcm.copy(pcm, at, 0, Math.min(spoken.audio!.pcm.length, bytes - at));
+      return padToFrames(pcm);
+    };
+    const slideAudio = Array.from({ length: slides }, () => slidePcm(lectureSeconds / slides));
+    const seconds = slideAudio.map((pcm) => pcm.length / 2 / rate);
+    const starts = seconds.map((_, i) => seconds.slice(0, i).reduce((a, b) => a + b, 0));
+    const total = seconds.reduce((a, b) => a + b, 0);
+    const timed: TimedFrame[] = frames.map((png, i) => ({ png, startSeconds: starts[i], endSeconds: starts[i] + seconds[i] }));
     const request = (constantFrameRate: boolean): RenderVideoRequest => ({
       frames: timed,
-      narration: { pcm, sampleRate: rate },
+      narration: { pcm: Buffer.concat(slideAudio), sampleRate: rate },
       chapters: timed.map((f, i) => ({ title: `Part ${i + 1}`, startSeconds: f.startSeconds, endSeconds: f.endSeconds })),
       constantFrameRate,
       framesPerSecond: 30,
     });
     const video = videoClient(address("video"));
-    const encode = async (constant: boolean) => {
+    // The default path, as a job runs it: every clip asked for at once, then the join.
+    const clipsThenJoin = async () => {
       const started = performance.now();
-      let encoder = "";
-      for await (const part of video.renderVideo(request(constant))) encoder ||= part.encoder;
-      return { seconds: (performance.now() - started) / 1000, encoder };
+      const clips = await Promise.all(
+        frames.map((png, i) =>
+          video.renderClip(
+            { frames: [{ png, startSeconds: 0, endSeconds: seconds[i] }], narration: { pcm: slideAudio[i], sampleRate: rate }, constantFrameRate: false, framesPerSecond: 0 },
+            { bypassCache: true },
+          ),
+        ),
+      );
+      const joinStarted = performance.now();
+      for await (const _ of video.assembleVideo({ clips: clips.map((c, i) => ({ clip: c.clip, durationSeconds: c.durationSeconds, title: `Part ${i + 1}` })) })) void _;
+      const end = performance.now();
+      return { seconds: (end - started) / 1000, joinSeconds: (end - joinStarted) / 1000, encoder: clips[0].encoder };
     };
-    await encode(false); // warm-up
+    const oneConstant = async () => {
+      const started = performance.now();
+      for await (const _ of video.renderVideo(request(true))) void _;
+      return (performance.now() - started) / 1000;
+    };
+    await clipsThenJoin(); // warm-up
     const variable: number[] = [];
+    const joins: number[] = [];
     const constant: number[] = [];
     let encoder = "";
     for (let i = 0; i < runs; i++) {
-      const v = await encode(false);
+      const v = await clipsThenJoin();
       variable.push(v.seconds);
+      joins.push(v.joinSeconds);
       encoder = v.encoder;
-      constant.push((await encode(true)).seconds);
+      constant.push(await oneConstant());
     }
     const ratios = variable.map((v, i) => constant[i] / v);
     return {
-      lectureSeconds,
+      lectureSeconds: total,
       slides,
-      variable: { runs: variable, medianSeconds: median(variable), timesRealTime: lectureSeconds / median(variable), encoder },
-      constant: { runs: constant, medianSeconds: median(constant), timesRealTime: lectureSeconds / median(constant) },
+      variable: { runs: variable, medianSeconds: median(variable), timesRealTime: total / median(variable), encoder, joinSeconds: joins },
+      constant: { runs: constant, medianSeconds: median(constant), timesRealTime: total / median(constant) },
       ratios,
       medianRatio: median(ratios),
     };

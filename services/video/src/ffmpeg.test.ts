@@ -4,7 +4,7 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Logger } from "@lectra/service-kit";
-import { findFfmpeg, frameRateOption, parseEncoders, versionName } from "./ffmpeg";
+import { encoderCandidates, findFfmpeg, frameRateOption, parseEncoders, versionName } from "./ffmpeg";
 
 const NPM_FFMPEG_4_1 = `ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/  Copyright (c) 2000-2018 the FFmpeg developers
 built with gcc 6.3.0 (Debian 6.3.0-18+deb9u1) 20170516
@@ -44,10 +44,12 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 let dir: string;
 
 /** A stand-in ffmpeg on PATH that answers -version and -encoders like a real one. */
-async function fakeFfmpeg(folder: string, version: string, encoders: string) {
+/** A script answering like ffmpeg; a trial NVENC encode fails as it does with no GPU, unless `gpu`. */
+async function fakeFfmpeg(folder: string, version: string, encoders: string, gpu = false) {
   await fs.mkdir(folder, { recursive: true });
   const file = path.join(folder, "ffmpeg");
-  await fs.writeFile(file, `#!/bin/sh\ncase "$2" in\n  -version) cat <<'EOF'\n${version}EOF\n;;\n  -encoders) cat <<'EOF'\n${encoders}EOF\n;;\nesac\n`);
+  const nvenc = gpu ? "exit 0" : `echo "No capable devices found" >&2; exit 1`;
+  await fs.writeFile(file, `#!/bin/sh\ncase "$*" in *h264_nvenc*) ${nvenc};; esac\ncase "$2" in\n  -version) cat <<'EOF'\n${version}EOF\n;;\n  -encoders) cat <<'EOF'\n${encoders}EOF\n;;\nesac\n`);
   await fs.chmod(file, 0o755);
   return file;
 }
@@ -78,4 +80,25 @@ test("an ffmpeg on PATH without libx264 is passed over for the npm binary", asyn
 
 test("LECTRA_FFMPEG_PATH is used alone: when it does not work, start-up fails saying so", async () => {
   await assert.rejects(findFfmpeg(quiet, { PATH: "", LECTRA_FFMPEG_PATH: path.join(dir, "missing", "ffmpeg") }), /no usable ffmpeg.*LECTRA_FFMPEG_PATH/);
+});
+
+test("NVENC is used when a trial frame encodes (a GPU answered), libx264 when it does not", async () => {
+  const withGpu = await fakeFfmpeg(path.join(dir, "gpu"), DEBIAN_5_1, ENCODERS, true);
+  assert.equal((await findFfmpeg(quiet, { PATH: path.dirname(withGpu) })).encoder.name, "h264_nvenc");
+  assert.equal((await findFfmpeg(quiet, { PATH: path.dirname(withGpu), LECTRA_VIDEO_ENCODER: "libx264" })).encoder.name, "libx264");
+  const noGpu = await fakeFfmpeg(path.join(dir, "nogpu"), DEBIAN_5_1, ENCODERS, false);
+  assert.equal((await findFfmpeg(quiet, { PATH: path.dirname(noGpu) })).encoder.name, "libx264");
+});
+
+test("NVENC comes first when this ffmpeg has it; a forced encoder is the only one tried", () => {
+  const both = new Set(["libx264", "h264_nvenc", "aac"]);
+  assert.deepEqual(encoderCandidates(both).map((e) => e.name), ["h264_nvenc", "libx264"]);
+  assert.deepEqual(encoderCandidates(new Set(["libx264"])).map((e) => e.name), ["libx264"]);
+  assert.deepEqual(encoderCandidates(both, "libx264").map((e) => e.name), ["libx264"]);
+  assert.deepEqual(encoderCandidates(new Set(["libx264"]), "h264_nvenc"), []);
+});
+
+test("asking for NVENC where ffmpeg has none fails start-up, saying so", async () => {
+  await assert.rejects(findFfmpeg(quiet, { ...process.env, LECTRA_VIDEO_ENCODER: "h264_nvenc", PATH: "/nonexistent" }), /none of the encoders h264_nvenc working/);
+  await assert.rejects(findFfmpeg(quiet, { ...process.env, LECTRA_VIDEO_ENCODER: "vp9" }), /LECTRA_VIDEO_ENCODER=vp9: expected auto, h264_nvenc or libx264/);
 });

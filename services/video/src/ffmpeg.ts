@@ -2,7 +2,10 @@
 // nothing else then: an explicit choice must work), else `ffmpeg` on PATH, else
 // the static binary from @ffmpeg-installer/ffmpeg. Each is asked for its version,
 // which decides how the frame-rate mode is spelled (-fps_mode from 5.1, -vsync
-// before; the npm binary is 4.1), and for its encoders, which decide the engine.
+// before; the npm binary is 4.1), and for its encoders, which decide the engine:
+// h264_nvenc when this ffmpeg has it and a one-frame trial shows a GPU answers
+// (ffmpeg lists NVENC on machines without one), libx264 otherwise.
+// LECTRA_VIDEO_ENCODER=libx264|h264_nvenc forces one.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
@@ -10,11 +13,15 @@ import { promisify } from "node:util";
 import { ensureExecutable, envString, type Logger } from "@lectra/service-kit";
 import type { VideoEncoder } from "./engines/engine";
 import { libx264 } from "./engines/libx264";
+import { nvenc } from "./engines/nvenc";
 
 const run = promisify(execFile);
 
-/** The encoders the service can drive, best first; the first one this ffmpeg has is used. */
-export const ENCODERS: VideoEncoder[] = [libx264];
+/** The encoders the service can drive, best first; the first one this ffmpeg has, and that works here, is used. */
+export const ENCODERS: VideoEncoder[] = [nvenc, libx264];
+
+/** Encoders that need hardware: listed is not enough, a trial frame must encode. */
+const NEEDS_TRIAL = new Set([nvenc.name]);
 
 export type FrameRateOption = "-fps_mode" | "-vsync";
 
@@ -53,8 +60,20 @@ export function parseEncoders(encodersOutput: string): Set<string> {
   return names;
 }
 
-export function chooseEncoder(available: Set<string>): VideoEncoder | undefined {
-  return ENCODERS.find((e) => available.has(e.name));
+/** The encoders to try, best first: all the ones this ffmpeg has, or only the one asked for. */
+export function encoderCandidates(available: Set<string>, wanted = "auto"): VideoEncoder[] {
+  const known = wanted === "auto" ? ENCODERS : ENCODERS.filter((e) => e.name === wanted);
+  return known.filter((e) => available.has(e.name));
+}
+
+/** One tiny frame through the encoder: proves the hardware behind it answers. */
+async function trialEncode(ffmpegPath: string, encoder: VideoEncoder): Promise<string | undefined> {
+  try {
+    await run(ffmpegPath, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=black:s=256x256:d=0.1", "-frames:v", "1", ...encoder.outputOptions("variable"), "-f", "null", "-"], { timeout: 20_000 });
+    return undefined;
+  } catch (error) {
+    return ((error as { stderr?: string }).stderr || (error as Error).message).trim().split("\n").slice(-1)[0];
+  }
 }
 
 interface Candidate {
@@ -91,18 +110,28 @@ async function fromInstaller(): Promise<Candidate | string> {
   return { path: file, source: "@ffmpeg-installer/ffmpeg" };
 }
 
-async function probe(candidate: Candidate): Promise<Ffmpeg> {
+async function probe(candidate: Candidate, wanted: string, log: Logger): Promise<Ffmpeg> {
   const options = { timeout: 15_000, maxBuffer: 4 << 20 };
   const version = (await run(candidate.path, ["-hide_banner", "-version"], options)).stdout;
   const encoders = (await run(candidate.path, ["-hide_banner", "-encoders"], options)).stdout;
-  const encoder = chooseEncoder(parseEncoders(encoders));
-  if (!encoder) throw new Error(`it has none of the encoders ${ENCODERS.map((e) => e.name).join(", ")}`);
-  return { ...candidate, version: versionName(version), frameRateOption: frameRateOption(version), encoder };
+  const skipped: string[] = [];
+  for (const encoder of encoderCandidates(parseEncoders(encoders), wanted)) {
+    const problem = NEEDS_TRIAL.has(encoder.name) ? await trialEncode(candidate.path, encoder) : undefined;
+    if (problem === undefined) return { ...candidate, version: versionName(version), frameRateOption: frameRateOption(version), encoder };
+    log.info(`${encoder.name} is in this ffmpeg but does not work here; trying the next encoder`, { problem });
+    skipped.push(`${encoder.name} (${problem})`);
+  }
+  const names = wanted === "auto" ? ENCODERS.map((e) => e.name).join(", ") : wanted;
+  throw new Error(`it has none of the encoders ${names} working${skipped.length ? `: ${skipped.join("; ")}` : ""}`);
 }
 
 /** Throws, saying what was tried and how to fix it, when no usable ffmpeg is found. */
 export async function findFfmpeg(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Ffmpeg> {
   const configured = envString("LECTRA_FFMPEG_PATH", "", env);
+  const wanted = envString("LECTRA_VIDEO_ENCODER", "auto", env);
+  if (wanted !== "auto" && !ENCODERS.some((e) => e.name === wanted)) {
+    throw new Error(`LECTRA_VIDEO_ENCODER=${wanted}: expected auto, ${ENCODERS.map((e) => e.name).join(" or ")}`);
+  }
   const problems: string[] = [];
   const sources: Array<() => Promise<Candidate | string | undefined>> = configured
     ? [async () => ({ path: configured, source: "LECTRA_FFMPEG_PATH" })]
@@ -116,7 +145,7 @@ export async function findFfmpeg(log: Logger, env: NodeJS.ProcessEnv = process.e
       continue;
     }
     try {
-      const ffmpeg = await probe(candidate);
+      const ffmpeg = await probe(candidate, wanted, log);
       log.info("using ffmpeg", {
         path: ffmpeg.path,
         from: ffmpeg.source,
@@ -133,6 +162,6 @@ export async function findFfmpeg(log: Logger, env: NodeJS.ProcessEnv = process.e
   }
   if (!configured && problems.length === 0) problems.push("no ffmpeg on PATH");
   throw new Error(
-    `no usable ffmpeg (${problems.join("; ")}). Install ffmpeg with libx264 on PATH, or set LECTRA_FFMPEG_PATH to one`,
+    `no usable ffmpeg (${problems.join("; ")}). Install ffmpeg with libx264${wanted === "auto" ? "" : ` (or ${wanted})`} on PATH, or set LECTRA_FFMPEG_PATH to one`,
   );
 }

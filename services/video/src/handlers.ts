@@ -34,7 +34,19 @@ const SPAN_ERROR = 2;
 type Attributes = Record<string, string | number | boolean>;
 type Span = { setAttributes(attributes: Attributes): unknown };
 
-export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Logger, cache?: ResultCache): VideoServiceServer {
+/**
+ * `encoding` bounds the encodes (clips and one-piece videos) running at once,
+ * across all calls: a job starts every slide's clip together, and more ffmpeg
+ * processes than cores only slow each other down. Joining clips is a stream copy
+ * on the job's critical path, so it never waits behind them.
+ */
+export function videoHandlers(
+  tool: Ffmpeg,
+  tracer: Telemetry["tracer"],
+  log: Logger,
+  cache?: ResultCache,
+  encoding: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+): VideoServiceServer {
   /** Runs `work` in a span named `name` (a child of the call's span), recording a failure on it. */
   const traced = <T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> =>
     tracer.startActiveSpan(name, async (span) => {
@@ -67,7 +79,7 @@ export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Lo
       const plan = planVideo(req);
       const attributes = { ...pictureAttributes(plan), "lectra.video.chapters": plan.chapters.length };
       const { mp4, durationSeconds } = await traced("video.encode", attributes, async (span) => {
-        const mp4 = await encodeMp4(tool, plan, signal);
+        const mp4 = await encoding(() => encodeMp4(tool, plan, signal));
         const durationSeconds = mp4DurationSeconds(mp4);
         span.setAttributes({ "lectra.video.duration_seconds": durationSeconds, "lectra.video.bytes": mp4.length });
         return { mp4, durationSeconds };
@@ -93,7 +105,7 @@ export function videoHandlers(tool: Ffmpeg, tracer: Telemetry["tracer"], log: Lo
             // The orchestrator pads every slide with silence; speech here means it did not, and its last 43 ms are lost.
             log.debug("clip narration does not end in silence; its last AAC frame is dropped anyway", { peak: sound.droppedPeak, silenceBelow: SILENCE_PEAK });
           }
-          const clip = await encodeClip(tool, plan, sound.pcm, call.signal);
+          const clip = await encoding(() => encodeClip(tool, plan, sound.pcm, call.signal));
           span.setAttributes({ "lectra.video.duration_seconds": plan.narration.seconds, "lectra.video.bytes": clip.length });
           log.info("clip encoded", { frames: plan.stills.length, frameRate: plan.frameRate.mode, seconds: plan.narration.seconds, bytes: clip.length });
           return { clip, durationSeconds: plan.narration.seconds, encoder: tool.encoder.name };

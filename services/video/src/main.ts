@@ -2,7 +2,9 @@
 // clips → the lecture's MP4; segments → captions.
 import { telemetry } from "./tracing";
 import { VideoServiceService } from "@lectra/proto";
-import { createLogger, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
+import * as os from "node:os";
+import pLimit from "p-limit";
+import { createLogger, envInt, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
 import { findFfmpeg } from "./ffmpeg";
 import { videoHandlers } from "./handlers";
 
@@ -11,12 +13,15 @@ const log = createLogger("video");
 async function main() {
   // Before listening: a video service without a working ffmpeg should not report SERVING.
   const tool = await findFfmpeg(log);
+  const encodes = envInt("LECTRA_VIDEO_CONCURRENCY", os.availableParallelism(), { min: 1, max: 64 });
+  const encoding = pLimit(encodes);
+  log.info("encodes at once", { encodes });
   await runService({
     name: "video",
     address: serviceAddress("video"),
     telemetry,
     log,
-    services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log, ResultCache.fromEnv("video", log)) }],
+    services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log, ResultCache.fromEnv("video", log), (work) => encoding(work)) }],
   });
 }
 
