@@ -5,6 +5,8 @@
 //
 //   npm run bench -- --scale 0.5           shrink every replayed latency alike
 //   npm run bench -- --only replay,video   run some scenarios
+//   npm run bench -- --only video --encoder h264_nvenc   the video path on the GPU
+//       (with LECTRA_FFMPEG_PATH at an ffmpeg that has NVENC; compare with --encoder libx264)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -30,14 +32,15 @@ function args() {
   const only = (value("only")?.split(",") ?? [...SCENARIOS]) as Scenario[];
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"; there are ${SCENARIOS.join(", ")}`);
   const runs = Number(value("runs") ?? 2);
-  return { scale, only, runs, out: value("out") ?? path.join("out", "bench", "results.json") };
+  const encoder = value("encoder");
+  return { scale, only, runs, encoder, out: value("out") ?? path.join("out", "bench", "results.json") };
 }
 
 const f = (x: number, digits = 2) => x.toFixed(digits);
 const verdict = (ok: boolean) => (ok ? "meets the target" : "MISSES the target");
 
 async function main() {
-  const { scale, only, runs, out } = args();
+  const { scale, only, runs, encoder, out } = args();
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
@@ -67,7 +70,7 @@ async function main() {
     console.log();
   }
   if (only.includes("video")) {
-    const r = await videoEncode(runs);
+    const r = await videoEncode(runs, encoder ? { LECTRA_VIDEO_ENCODER: encoder } : {});
     results.video = r;
     console.log(`Video: ${r.slides} slides, ${f(r.lectureSeconds / 60, 1)} minutes, 1920×1080, ${r.variable.encoder} (median of ${runs}, alternating)`);
     console.log(`  default (a clip per slide, one frame per page, then joined): ${f(r.variable.medianSeconds)} s = ${f(r.variable.timesRealTime, 0)}× real time (target ≥ 50: ${verdict(r.variable.timesRealTime >= 50)})`);

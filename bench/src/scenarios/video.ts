@@ -23,8 +23,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function videoEncode(runs = 2, slides = 10, lectureSeconds = 300): Promise<VideoResult> {
-  const world = await offlineWorld();
+/** `env` reaches the services, e.g. LECTRA_VIDEO_ENCODER=h264_nvenc and LECTRA_FFMPEG_PATH on a GPU machine. */
+export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides = 10, lectureSeconds = 300): Promise<VideoResult> {
+  const world = await offlineWorld(env);
   try {
     const address = (name: "slides" | "speech" | "video") => world.lectra.services.get(name)!.address;
     const frames = await Promise.all(
