@@ -7,6 +7,7 @@
 // — and only the deck (all slides' content and pictures), the narration and
 // captions (all speech) and the video (all clips, joined without encoding) wait
 // for every slide. No stage waits for anything its data does not need.
+import { status } from "@grpc/grpc-js";
 import {
   Stage,
   type ModelPull,
@@ -18,12 +19,11 @@ import {
   type SynthesizeResponse,
 } from "@lectra/proto";
 import { BYTES_PER_SAMPLE, buildTimeline, encodeWav, padToFrames, pageTimes, parseSegments, type Timeline } from "@lectra/lecture";
-import type { CallOptions, ImagesClient, LlmClient, SlidesClient, SpeechClient, VideoClient } from "@lectra/service-kit";
+import type { ImagesClient, LlmClient, SlidesClient, SpeechClient, VideoClient } from "@lectra/service-kit";
 import { ARTIFACTS } from "../artifacts";
 import type { ArtifactWriter } from "../jobs/store";
 import type { LectureRequest } from "../request";
 import { runStage, StageError, type StageRunner } from "./stage";
-import { status } from "@grpc/grpc-js";
 
 export interface Downstreams {
   llm: LlmClient;
