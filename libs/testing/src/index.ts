@@ -4,3 +4,4 @@ export * from "./png";
 export * from "./otlp-receiver";
 export * from "./media";
 export * from "./lectra";
+export * from "./waiting";

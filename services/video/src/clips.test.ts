@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { AssembleVideoRequest, AssembleVideoResponse, RenderClipRequest, RenderClipResponse } from "@lectra/proto";
 import { DependencyError, statusName, videoClient, type CallOptions, type Logger, type VideoClient } from "@lectra/service-kit";
-import { probe as ffprobe, solidPng, startService, type Probe, type ServiceProcess } from "@lectra/testing";
+import { probe as ffprobe, solidPng, startService, type Probe, type ServiceProcess, eventually, hasChildMatching } from "@lectra/testing";
 import { PRIMING_SAMPLES } from "./aac";
 import { findFfmpeg, type Ffmpeg } from "./ffmpeg";
 import { transportStreamProblem } from "./mpegts";
@@ -192,23 +192,7 @@ describe("RenderClip + AssembleVideo", () => {
   });
 });
 
-/** Whether the service has an ffmpeg running that writes a clip. */
-async function encoding(pid: number): Promise<boolean> {
-  const children = (await fs.readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).trim().split(/\s+/).filter(Boolean);
-  for (const child of children) {
-    const cmdline = await fs.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
-    if (/picture\.mp4|sound\.aac|clip\.ts/.test(cmdline)) return true;
-  }
-  return false;
-}
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) assert.fail(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test("cancelling RenderClip stops ffmpeg and removes its temp folder", async () => {
   // A minute at 60 frames a second takes long enough to cancel in the middle.
@@ -218,10 +202,10 @@ test("cancelling RenderClip stops ffmpeg and removes its temp folder", async () 
   const controller = new AbortController();
   const call = renderClip(client, req, { signal: controller.signal });
   call.catch(() => undefined);
-  await eventually("ffmpeg starting", () => encoding(service.child.pid!));
+  await eventually("ffmpeg starting", () => hasChildMatching(service.child.pid!, /picture\.mp4|sound\.aac|clip\.ts/));
   controller.abort();
   await assert.rejects(call, (error: unknown) => error instanceof DependencyError && statusName(error.code) === "CANCELLED");
-  await eventually("ffmpeg stopping", async () => !(await encoding(service.child.pid!)));
+  await eventually("ffmpeg stopping", async () => !(await hasChildMatching(service.child.pid!, /picture\.mp4|sound\.aac|clip\.ts/)));
   await eventually("the temp folder being removed", async () => (await fs.readdir(serviceTmp)).length === 0);
 });
 

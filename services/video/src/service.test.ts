@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import type { RenderVideoRequest, RenderVideoResponse } from "@lectra/proto";
 import { DependencyError, statusName, videoClient, type VideoClient } from "@lectra/service-kit";
-import { probe as ffprobe, solidPng, startService, type Probe, type ServiceProcess } from "@lectra/testing";
+import { probe as ffprobe, solidPng, startService, type Probe, type ServiceProcess, eventually, hasChildMatching } from "@lectra/testing";
 
 const RATE = 24000;
 const AUDIO_SECONDS = 4.5;
@@ -71,23 +71,7 @@ async function refusal(req: RenderVideoRequest): Promise<DependencyError> {
   assert.fail("the request was not refused");
 }
 
-/** Whether the service has an ffmpeg running that writes a lecture. */
-async function encoding(pid: number): Promise<boolean> {
-  const children = (await fs.readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).trim().split(/\s+/).filter(Boolean);
-  for (const child of children) {
-    const cmdline = await fs.readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
-    if (/picture\.mp4|sound\.m4a|lecture\.mp4/.test(cmdline)) return true;
-  }
-  return false;
-}
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) assert.fail(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), "lectra-video-test-"));
@@ -176,10 +160,10 @@ describe("RenderVideo", () => {
     const controller = new AbortController();
     const call = render(req, controller.signal);
     call.catch(() => undefined);
-    await eventually("ffmpeg starting", () => encoding(service.child.pid!));
+    await eventually("ffmpeg starting", () => hasChildMatching(service.child.pid!, /picture\.mp4|sound\.m4a|lecture\.mp4/));
     controller.abort();
     await assert.rejects(call, (error: unknown) => error instanceof DependencyError && statusName(error.code) === "CANCELLED");
-    await eventually("ffmpeg stopping", async () => !(await encoding(service.child.pid!)));
+    await eventually("ffmpeg stopping", async () => !(await hasChildMatching(service.child.pid!, /picture\.mp4|sound\.m4a|lecture\.mp4/)));
     await eventually("the temp folder being removed", async () => (await fs.readdir(serviceTmp)).length === 0);
   });
 });
