@@ -49,6 +49,11 @@ export interface FakePicture {
   tags?: string[];
 }
 
+/** A good JPEG by a named author under CC BY-SA 4.0, 2400×1600, unless `more` says otherwise. */
+export function fakePicture(name: string, kind: FakeFileKind, more: Partial<FakePicture> = {}): FakePicture {
+  return { name, kind, width: 2400, height: 1600, author: "Jane Doe", license: "by-sa", licenseVersion: "4.0", ...more };
+}
+
 /** What a request was for, handed to a latency function. */
 export interface PictureRequest {
   kind: "search" | "file";

@@ -13,20 +13,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FakeCommons, FakeOpenverse, type FakePicture } from "@lectra/fakes";
+import { FakeCommons, FakeOpenverse, type FakePicture, fakePicture } from "@lectra/fakes";
 import { imagesClient, type ImagesClient } from "@lectra/service-kit";
 import { isPng, pngSize, probe, startService, type ServiceProcess } from "@lectra/testing";
 
-const picture = (name: string, kind: FakePicture["kind"], more: Partial<FakePicture> = {}): FakePicture => ({
-  name,
-  kind,
-  width: 2400,
-  height: 1600,
-  author: "Jane Doe",
-  license: "by-sa",
-  licenseVersion: "4.0",
-  ...more,
-});
+const picture = fakePicture;
 
 let commons: FakeCommons;
 let openverse: FakeOpenverse;

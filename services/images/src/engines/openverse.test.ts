@@ -1,6 +1,6 @@
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { FakeOpenverse, type FakePicture } from "@lectra/fakes";
+import { FakeOpenverse, type FakePicture, fakePicture } from "@lectra/fakes";
 import type { Logger } from "@lectra/service-kit";
 import { loopbackFetch } from "../net/test-fetch";
 import { licenseName, openverseApi, openverseCandidates, openverseSearchUrl } from "./openverse";
@@ -10,16 +10,8 @@ const quiet = () => undefined;
 const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 const live = () => new AbortController().signal;
 
-const picture = (name: string, kind: FakePicture["kind"], more: Partial<FakePicture> = {}): FakePicture => ({
-  name,
-  kind,
-  width: 1600,
-  height: 1200,
-  author: "Jane Doe",
-  license: "by",
-  licenseVersion: "2.0",
-  ...more,
-});
+const picture = (name: string, kind: FakePicture["kind"], more: Partial<FakePicture> = {}): FakePicture =>
+  fakePicture(name, kind, { width: 1600, height: 1200, license: "by", licenseVersion: "2.0", ...more });
 
 let openverse: FakeOpenverse;
 const { net, stray } = loopbackFetch();

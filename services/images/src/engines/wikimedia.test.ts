@@ -1,6 +1,6 @@
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { FakeCommons, type FakePicture } from "@lectra/fakes";
+import { FakeCommons, type FakePicture, fakePicture } from "@lectra/fakes";
 import type { Logger } from "@lectra/service-kit";
 import { loopbackFetch } from "../net/test-fetch";
 import { commonsCandidates, commonsSearchUrl, wikimediaApi } from "./wikimedia";
@@ -10,16 +10,7 @@ const quiet = () => undefined;
 const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 const live = () => new AbortController().signal;
 
-const picture = (name: string, kind: FakePicture["kind"], more: Partial<FakePicture> = {}): FakePicture => ({
-  name,
-  kind,
-  width: 2400,
-  height: 1600,
-  author: "Jane Doe",
-  license: "by-sa",
-  licenseVersion: "4.0",
-  ...more,
-});
+const picture = fakePicture;
 
 let commons: FakeCommons;
 const { net, stray } = loopbackFetch();
