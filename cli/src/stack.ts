@@ -1,6 +1,6 @@
 // The embedded mode: all six services as child processes on one machine, each
 // its own Node process on its own port, exactly as they would be deployed.
-import { addressEnv, checkPortFree, freePort, launchService, SERVICES, serviceAddress, type LaunchedService, type ServiceName } from "@lectra/service-kit";
+import { addressEnv, checkPortFree, freePort, launchService, SERVICES, listenAddress, type LaunchedService, type ServiceName } from "@lectra/service-kit";
 
 const COLORS = [36, 33, 35, 32, 34, 31];
 
@@ -23,7 +23,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const names: ServiceName[] = [...SERVICES.filter((s) => s !== "orchestrator"), "orchestrator"];
   const addresses = {} as Record<ServiceName, string>;
   for (const name of names) {
-    addresses[name] = options.freePorts ? `127.0.0.1:${await freePort()}` : serviceAddress(name);
+    addresses[name] = options.freePorts ? `127.0.0.1:${await freePort()}` : listenAddress(name);
     if (!options.freePorts) {
       await checkPortFree(addresses[name]).catch((error: Error) => {
         throw new Error(`cannot start ${name}: ${error.message}. Is LECTRA already running (lectra up)? Or set ${addressEnv(name)}.`);

@@ -13,7 +13,7 @@ import {
   SpeechServiceClient,
   VideoServiceClient,
 } from "@lectra/proto";
-import { MAX_MESSAGE_BYTES, serviceAddress, serviceTimeoutMs, type ServiceName } from "./config";
+import { MAX_MESSAGE_BYTES, serviceTarget, serviceTimeoutMs, type ServiceName } from "./config";
 import { CACHE_HEADER } from "./cache";
 import { statusName } from "./errors";
 
@@ -31,6 +31,13 @@ export interface CallOptions {
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  // Every call goes to the next ready address the target resolves to. The
+  // default (pick_first) would keep one HTTP/2 connection to one replica and
+  // leave the others idle; servers close connections after a while
+  // (server.ts) so that a name is resolved again and new replicas join.
+  "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+  // A replica that was down is tried again within 10 s, not grpc's 2 minutes.
+  "grpc.max_reconnect_backoff_ms": 10_000,
 };
 
 const WHAT: Partial<Record<grpc.status, string>> = {
@@ -65,6 +72,10 @@ export class Downstream<C extends grpc.Client> {
     readonly client: C,
   ) {
     this.timeoutMs = serviceTimeoutMs(service);
+    // Connect to every replica now rather than on the first call: calls made
+    // while only one connection is ready all go to that one replica, so a
+    // job's first burst of per-slide calls would not be spread.
+    client.getChannel().getConnectivityState(true);
   }
 
   private fail(error: grpc.ServiceError): DependencyError {
@@ -159,7 +170,7 @@ function cancelledError(): grpc.ServiceError {
 
 type ClientClass<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: Partial<grpc.ClientOptions>) => C;
 
-function connect<C extends grpc.Client>(service: ServiceName, Client: ClientClass<C>, address = serviceAddress(service)): Downstream<C> {
+function connect<C extends grpc.Client>(service: ServiceName, Client: ClientClass<C>, address = serviceTarget(service)): Downstream<C> {
   return new Downstream(service, address, new Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS));
 }
 

@@ -33,9 +33,30 @@ export class ConfigError extends Error {
 
 const envKey = (service: ServiceName, what: string) => `LECTRA_${service.toUpperCase()}_${what}`;
 
-/** host:port of a service: LECTRA_<SERVICE>_ADDR, or 127.0.0.1 and its default port. */
-export function serviceAddress(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Where callers reach a service: LECTRA_<SERVICE>_ADDR, or 127.0.0.1 and its
+ * default port. Any gRPC target works — `host:port`, `dns:///speech:50055`
+ * (every address the name resolves to), `ipv4:10.0.0.1:50055,10.0.0.2:50055` —
+ * and calls are spread over all of them (round_robin, see clients.ts).
+ */
+export function serviceTarget(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string {
   return env[envKey(service, "ADDR")]?.trim() || `127.0.0.1:${DEFAULT_PORTS[service]}`;
+}
+
+/**
+ * Where a service listens: its own LECTRA_<SERVICE>_ADDR, which must then be a
+ * plain host:port (a container sets 0.0.0.0:<port>). A target naming several
+ * replicas only makes sense to callers, so it is refused here with that said.
+ */
+export function listenAddress(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string {
+  const value = serviceTarget(service, env);
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s/:,\[\]]+):\d{1,5}$/.test(value)) {
+    throw new ConfigError(
+      `${envKey(service, "ADDR")}="${value}": the ${service} service listens on host:port (e.g. 0.0.0.0:${DEFAULT_PORTS[service]}); ` +
+        "gRPC targets such as dns:///name:port are for the services that call it",
+    );
+  }
+  return value;
 }
 
 export function serviceTimeoutMs(service: ServiceName, env: NodeJS.ProcessEnv = process.env): number {

@@ -38,14 +38,23 @@ function report(log: Logger, method: string, error: unknown) {
   return s;
 }
 
+/** The access log, at debug level: which replica served what, and how long it took. */
+function served(log: Logger, method: string, started: number) {
+  log.debug(`${method} served`, { ms: Math.round(performance.now() - started) });
+}
+
 export function unary<Req, Res>(
   log: Logger,
   method: string,
   fn: (request: Req, ctx: CallContext) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const started = performance.now();
     fn(call.request, contextOf(call)).then(
-      (response) => callback(null, response),
+      (response) => {
+        served(log, method, started);
+        callback(null, response);
+      },
       (error) => callback(report(log, method, error)),
     );
   };
@@ -71,8 +80,12 @@ export function serverStream<Req, Res>(
           resolve();
         });
       });
+    const started = performance.now();
     fn(call.request, send, ctx).then(
-      () => call.end(),
+      () => {
+        served(log, method, started);
+        call.end();
+      },
       (error) => {
         // grpc-js turns an 'error' event on the stream into the call's final status.
         if (!ctx.signal.aborted) call.emit("error", Object.assign(new Error(), report(log, method, error)));

@@ -41,6 +41,11 @@ export interface RunningService {
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  // Callers balance over every replica a name resolves to, but only resolve it
+  // again when a connection ends. Ending each connection after five minutes
+  // (calls in flight finish on it: the grace period is unlimited) lets replicas
+  // added since, by `--scale` or an autoscaler, take their share.
+  "grpc.max_connection_age_ms": 5 * 60_000,
 };
 
 export async function runService(options: RunOptions): Promise<RunningService> {

@@ -2,12 +2,15 @@
 // the orchestrator pointed at them. Used by the end-to-end tests and the benchmark.
 import * as fs from "node:fs";
 import { lectraClient, type LectraClient, type ServiceName } from "@lectra/service-kit";
-import { addressesEnv, freePort, startService, type ServiceProcess } from "./processes";
+import { addressesEnv, freePort, groupByName, startService, type ServiceProcess } from "./processes";
 
 export const WORKERS: ServiceName[] = ["llm", "images", "slides", "speech", "video"];
 
 export interface Lectra {
+  /** The first (or only) process of each service. */
   services: Map<ServiceName, ServiceProcess>;
+  /** Every process of each service, replicas included. */
+  replicas: Map<ServiceName, ServiceProcess[]>;
   orchestratorAddress: string;
   /** The environment every service got, addresses included. */
   env: NodeJS.ProcessEnv;
@@ -17,28 +20,37 @@ export interface Lectra {
   stop(): Promise<void>;
 }
 
-export async function startLectra(env: NodeJS.ProcessEnv): Promise<Lectra> {
+export interface LectraOptions {
+  /** Processes per service (1 by default); the orchestrator balances its calls over them. */
+  replicas?: Partial<Record<ServiceName, number>>;
+}
+
+export async function startLectra(env: NodeJS.ProcessEnv, options: LectraOptions = {}): Promise<Lectra> {
   const services = new Map<ServiceName, ServiceProcess>();
-  const workers = await Promise.all(WORKERS.map((name) => startService(name, { env })));
-  workers.forEach((s) => services.set(s.name, s));
+  const names = WORKERS.flatMap((name) => Array<ServiceName>(options.replicas?.[name] ?? 1).fill(name));
+  const workers = await Promise.all(names.map((name) => startService(name, { env })));
+  const replicas = groupByName(workers);
+  for (const [name, processes] of replicas) services.set(name, processes[0]);
   const orchestratorAddress = `127.0.0.1:${await freePort()}`;
   const stackEnv = { ...env, ...addressesEnv(workers) };
   const startOrchestrator = async (extraEnv: NodeJS.ProcessEnv = {}) => {
     const o = await startService("orchestrator", { env: { ...stackEnv, ...extraEnv }, address: orchestratorAddress });
     services.set("orchestrator", o);
+    replicas.set("orchestrator", [o]);
     return o;
   };
   await startOrchestrator();
   const client = lectraClient(orchestratorAddress);
   return {
     services,
+    replicas,
     orchestratorAddress,
     env: stackEnv,
     client,
     startOrchestrator,
     stop: async () => {
       client.downstream.close();
-      await Promise.all([...services.values()].map((s) => s.stop()));
+      await Promise.all([...replicas.values()].flat().map((s) => s.stop()));
     },
   };
 }

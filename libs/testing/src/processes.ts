@@ -38,7 +38,23 @@ export async function startService(name: ServiceName, options: StartOptions = {}
   return { ...launched, logs: () => output };
 }
 
-/** Environment that points every service at the given processes' addresses. */
+/**
+ * Environment that points every service at the given processes' addresses.
+ * Replicas of one service become one gRPC target (`ipv4:a,b`), which callers
+ * balance over, as they would over a name that resolves to every replica.
+ */
 export function addressesEnv(services: LaunchedService[]): NodeJS.ProcessEnv {
-  return Object.fromEntries(services.map((s) => [addressEnv(s.name), s.address]));
+  const byName = groupByName(services);
+  return Object.fromEntries(
+    [...byName].map(([name, replicas]) => [
+      addressEnv(name),
+      replicas.length === 1 ? replicas[0].address : `ipv4:${replicas.map((r) => r.address).join(",")}`,
+    ]),
+  );
+}
+
+export function groupByName<S extends LaunchedService>(services: S[]): Map<ServiceName, S[]> {
+  const byName = new Map<ServiceName, S[]>();
+  for (const s of services) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  return byName;
 }

@@ -1,7 +1,7 @@
 // The images service: one picture per slide.
 import { telemetry } from "./tracing";
 import { ImagesServiceService } from "@lectra/proto";
-import { createLogger, envInt, envString, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
+import { createLogger, envInt, envString, ResultCache, runService, listenAddress } from "@lectra/service-kit";
 import { imagesConfig, type EngineName, type ImagesConfig } from "./config";
 import type { PictureFinder } from "./engines/engine";
 import { DEFAULT_ICON_COLOR, DEFAULT_ICON_SIZE, iconColor } from "./engines/icon-render";
@@ -48,7 +48,7 @@ async function main() {
   log.info("picture engines, in order", { engines: config.engines.join(",") });
   await runService({
     name: "images",
-    address: serviceAddress("images"),
+    address: listenAddress("images"),
     telemetry,
     log,
     services: [

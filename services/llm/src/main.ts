@@ -1,7 +1,7 @@
 // The llm service: outline, slide content and prosody tags.
 import { telemetry } from "./tracing";
 import { LlmServiceService } from "@lectra/proto";
-import { createLogger, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
+import { createLogger, ResultCache, runService, listenAddress } from "@lectra/service-kit";
 import type { LanguageModel } from "./engines/engine";
 import { chooseEngines } from "./engines/choose";
 import { llmHandlers } from "./handlers";
@@ -28,7 +28,7 @@ async function main() {
   const engines = chooseEngines(settings, log);
   await runService({
     name: "llm",
-    address: serviceAddress("llm"),
+    address: listenAddress("llm"),
     telemetry,
     log,
     services: [{ name: "lectra.v1.LlmService", definition: LlmServiceService, implementation: llmHandlers(engines, log, ResultCache.fromEnv("llm", log)) }],

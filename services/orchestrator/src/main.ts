@@ -8,7 +8,7 @@ import {
   imagesClient,
   llmClient,
   runService,
-  serviceAddress,
+  listenAddress,
   slidesClient,
   speechClient,
   videoClient,
@@ -30,7 +30,7 @@ async function main() {
 
   await runService({
     name: "orchestrator",
-    address: serviceAddress("orchestrator"),
+    address: listenAddress("orchestrator"),
     telemetry,
     log,
     services: [

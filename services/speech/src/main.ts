@@ -2,7 +2,7 @@
 import { telemetry } from "./tracing";
 import * as os from "node:os";
 import { SpeechServiceService } from "@lectra/proto";
-import { ConfigError, createLogger, envInt, envString, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
+import { ConfigError, createLogger, envInt, envString, ResultCache, runService, listenAddress } from "@lectra/service-kit";
 import { EdgeEngine } from "./engines/edge";
 import { EDGE_DEFAULT_VOICES_URL, EDGE_DEFAULT_WSS_URL } from "./engines/edge-connection";
 import type { SpeechEngine } from "./engines/engine";
@@ -62,7 +62,7 @@ async function main() {
 
   await runService({
     name: "speech",
-    address: serviceAddress("speech"),
+    address: listenAddress("speech"),
     telemetry,
     log,
     services: [{ name: "lectra.v1.SpeechService", definition: SpeechServiceService, implementation: speechHandlers(narrator, log, ResultCache.fromEnv("speech", log)) }],

@@ -4,7 +4,7 @@ import { telemetry } from "./tracing";
 import { VideoServiceService } from "@lectra/proto";
 import * as os from "node:os";
 import pLimit from "p-limit";
-import { createLogger, envInt, ResultCache, runService, serviceAddress } from "@lectra/service-kit";
+import { createLogger, envInt, ResultCache, runService, listenAddress } from "@lectra/service-kit";
 import { findFfmpeg } from "./ffmpeg";
 import { videoHandlers } from "./handlers";
 
@@ -18,7 +18,7 @@ async function main() {
   log.info("encodes at once", { encodes });
   await runService({
     name: "video",
-    address: serviceAddress("video"),
+    address: listenAddress("video"),
     telemetry,
     log,
     services: [{ name: "lectra.v1.VideoService", definition: VideoServiceService, implementation: videoHandlers(tool, telemetry.tracer, log, ResultCache.fromEnv("video", log), (work) => encoding(work)) }],

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
 import type { GenerateRequest, Job, JobEvent } from "@lectra/proto";
 import { DependencyError, type LectraClient } from "@lectra/service-kit";
-import { freePort, OtlpReceiver, startLectra, WORKERS, type Lectra } from "@lectra/testing";
+import { freePort, OtlpReceiver, startLectra, WORKERS, type Lectra, type LectraOptions } from "@lectra/testing";
 
 export { WORKERS };
 
@@ -17,7 +17,7 @@ export interface Stack extends Lectra {
 }
 
 /** `env` overrides the defaults below (e.g. OLLAMA_HOST at a fake model server). */
-export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(env: NodeJS.ProcessEnv = {}, options: LectraOptions = {}): Promise<Stack> {
   const receiver = new OtlpReceiver();
   const endpoint = await receiver.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-e2e-"));
@@ -34,7 +34,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     LECTRA_IMAGES_ENGINES: "icons",
     LECTRA_SHUTDOWN_GRACE_MS: "3000",
     ...env,
-  });
+  }, options);
   return {
     ...lectra,
     receiver,
