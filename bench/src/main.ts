@@ -73,6 +73,7 @@ async function main() {
     const r = await videoEncode(runs, encoder ? { LECTRA_VIDEO_ENCODER: encoder } : {});
     results.video = r;
     console.log(`Video: ${r.slides} slides, ${f(r.lectureSeconds / 60, 1)} minutes, 1920×1080, ${r.variable.encoder} (median of ${runs}, alternating)`);
+    console.log(`  ffmpeg ${r.ffmpeg.version} at ${r.ffmpeg.path} (from ${r.ffmpeg.source})`);
     console.log(`  default (a clip per slide, one frame per page, then joined): ${f(r.variable.medianSeconds)} s = ${f(r.variable.timesRealTime, 0)}× real time (target ≥ 50: ${verdict(r.variable.timesRealTime >= 50)})`);
     console.log(`    of which joining the clips (what is left for the end of a job): ${r.variable.joinSeconds.map((x) => f(x)).join(", ")} s`);
     console.log(`  constant 30 fps (one piece): ${f(r.constant.medianSeconds)} s = ${f(r.constant.timesRealTime, 1)}× real time`);

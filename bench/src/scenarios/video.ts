@@ -5,9 +5,12 @@
 import { padToFrames } from "@lectra/lecture";
 import type { RenderVideoRequest, TimedFrame } from "@lectra/proto";
 import { slidesClient, speechClient, videoClient } from "@lectra/service-kit";
+import { ffmpegUsed, type FfmpegUsed } from "../ffmpeg";
 import { offlineWorld } from "../world";
 
 export interface VideoResult {
+  /** The ffmpeg the video service ran: builds differ in speed. */
+  ffmpeg: FfmpegUsed;
   lectureSeconds: number;
   slides: number;
   /** The default: every clip, then the join. */
@@ -25,8 +28,11 @@ const median = (xs: number[]) => {
 
 /** `env` reaches the services, e.g. LECTRA_VIDEO_ENCODER=h264_nvenc and LECTRA_FFMPEG_PATH on a GPU machine. */
 export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides = 10, lectureSeconds = 300): Promise<VideoResult> {
-  const world = await offlineWorld(env);
+  // Info level, so the video service logs which ffmpeg it found.
+  const world = await offlineWorld({ LECTRA_LOG_LEVEL: "info", ...env });
   try {
+    const ffmpeg = ffmpegUsed(world.lectra.services.get("video")!.logs());
+    if (!ffmpeg) throw new Error("the video service did not say which ffmpeg it uses (its \"using ffmpeg\" log line)");
     const address = (name: "slides" | "speech" | "video") => world.lectra.services.get(name)!.address;
     const frames = await Promise.all(
       Array.from({ length: slides }, async (_, i) => {
@@ -101,6 +107,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
     }
     const ratios = variable.map((v, i) => constant[i] / v);
     return {
+      ffmpeg,
       lectureSeconds: total,
       slides,
       variable: { runs: variable, medianSeconds: median(variable), timesRealTime: total / median(variable), encoder, joinSeconds: joins },

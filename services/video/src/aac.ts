@@ -15,6 +15,9 @@ import { AAC_FRAME_SAMPLES, BYTES_PER_SAMPLE } from "@lectra/lecture";
 /** The sample rates AAC can carry; others are resampled to 48 kHz. */
 export const AAC_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]);
 
+/** The rate a narration is encoded at. */
+export const aacRate = (sampleRate: number) => (AAC_RATES.has(sampleRate) ? sampleRate : 48000);
+
 /** What ffmpeg's AAC encoder puts before the first sample of every stream. */
 export const PRIMING_SAMPLES = AAC_FRAME_SAMPLES;
 
@@ -37,4 +40,19 @@ export function clipSound(narration: Buffer): ClipSound {
   let droppedPeak = 0;
   for (let at = keep; at < narration.length; at += BYTES_PER_SAMPLE) droppedPeak = Math.max(droppedPeak, Math.abs(narration.readInt16LE(at)));
   return { pcm: narration.subarray(0, keep), droppedPeak };
+}
+
+/**
+ * The audio filter for a clip whose sound is encoded in the same ffmpeg as its
+ * picture. ffmpeg stamps the priming frame one frame before the narration's
+ * start, below zero, and an MPEG-TS muxer then moves every stream later by that
+ * much: the picture would start 43 ms late (at 24 kHz). Starting the narration
+ * PRIMING_SAMPLES later puts the priming frame at 0, as ADTS written on its own
+ * has it, and the picture stays at 0. The offset is counted at the encoded rate
+ * (after any resampling, which therefore comes first), so it is a whole number
+ * of samples and nothing is rounded.
+ */
+export function primingFilter(sampleRate: number): string {
+  const resample = AAC_RATES.has(sampleRate) ? [] : [`aresample=${aacRate(sampleRate)}`];
+  return [...resample, `asetpts=PTS+${PRIMING_SAMPLES}/SR/TB`].join(",");
 }

@@ -51,8 +51,9 @@ test("the mux copies picture and sound, keeps the chapters and puts the index fi
   assert.equal(after(MUX_OPTIONS, "-movflags"), "+faststart");
 });
 
-test("sound is AAC", () => {
+test("sound is AAC with the same coder whatever ffmpeg's default (fast up to 4.x, twoloop from 5.0)", () => {
   assert.equal(after(audioOptions(24000), "-c:a"), "aac");
+  assert.equal(after(audioOptions(24000), "-aac_coder"), "fast");
 });
 
 test("frames are fitted into even sides for yuv420p", () => {

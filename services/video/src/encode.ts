@@ -1,5 +1,5 @@
 // Frames + narration + chapters → an MP4, through ffmpeg (fluent-ffmpeg); and
-// the option builders and the picture-and-sound step that RenderClip shares.
+// the option builders and the inputs that RenderClip (clip.ts) shares.
 //
 // The picture and the sound are encoded by two ffmpeg processes side by side
 // (they share nothing, and AAC took longer than the stills), then put together
@@ -14,7 +14,7 @@
 // happens; ffmpeg is killed when the caller cancels (workspace.ts).
 import * as fs from "node:fs/promises";
 import { encodeWav } from "@lectra/lecture";
-import { AAC_RATES } from "./aac";
+import { AAC_RATES, aacRate } from "./aac";
 import { ffmetadata } from "./chapters";
 import { concatList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
@@ -25,9 +25,15 @@ import { inWorkspace, QUIET, type Workspace } from "./workspace";
  * AAC for speech: mono at 96 kb/s, at the narration's own rate when AAC has it.
  * Resampling 24 kHz speech to 48 kHz only to encode it cost more than half of a
  * 5-minute lecture's encode time (3.4 s against 1.3 s here) for nothing audible.
+ *
+ * The coder is named because its default is not the same in every ffmpeg: "fast"
+ * up to 4.x (the npm binary), "twoloop" from 5.0 (Debian bookworm's 5.1), which
+ * spent 5–6× the CPU on the same narration (a 30 s slide: 0.85–1.35 s of CPU
+ * against 0.15–0.3 s), the largest part of why bookworm's ffmpeg made the video
+ * path 2.3× slower. "fast" is what LECTRA always shipped with the npm binary.
  */
 export function audioOptions(sampleRate: number): string[] {
-  return ["-c:a", "aac", "-b:a", "96k", "-ac", "1", ...(AAC_RATES.has(sampleRate) ? [] : ["-ar", "48000"])];
+  return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-ac", "1", ...(AAC_RATES.has(sampleRate) ? [] : ["-ar", String(aacRate(sampleRate))])];
 }
 
 /** Every frame is fitted (letterboxed) into the first one's size, rounded down to even sides as yuv420p needs. */
@@ -38,11 +44,11 @@ export function frameFilter({ width, height }: { width: number; height: number }
 }
 
 /**
- * ffmpeg's output options for the picture. Inputs are 0: frames (concat) and,
- * when there are chapters, 1: chapters (FFMETADATA) — in the picture so every
- * chapter can start on a keyframe.
+ * ffmpeg's output options that make the picture, whatever else goes with it.
+ * Inputs are 0: frames (concat) and, when there are chapters, 1: chapters
+ * (FFMETADATA) — in the picture so every chapter can start on a keyframe.
  */
-export function videoOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
+export function pictureOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
   const hasChapters = plan.chapters.length > 0;
   const frameRate =
     plan.frameRate.mode === "variable"
@@ -56,9 +62,12 @@ export function videoOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, 
     "-vf", frameFilter(plan.size),
     ...frameRate,
     ...tool.encoder.outputOptions(plan.frameRate.mode),
-    "-an",
-    "-f", "mp4",
   ];
+}
+
+/** The picture alone into an MP4 (pictureOptions' inputs). */
+export function videoOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
+  return [...pictureOptions(tool, plan), "-an", "-f", "mp4"];
 }
 
 /** Picture and sound into one MP4 by stream copy, chapters from the picture, the index first. */
@@ -72,33 +81,44 @@ export const MUX_OPTIONS = [
   "-f", "mp4",
 ];
 
-/** Where the picture and the sound go, and the sound's container: "mp4" for an MP4, "adts" for MPEG-TS. */
+/** Where the picture and the sound go, and the sound's container. */
 export interface Outputs {
   picture: string;
   sound: string;
-  soundFormat: "mp4" | "adts";
+  soundFormat: "mp4";
 }
 
+/** What writeInputs leaves in the workspace for ffmpeg. */
+export const INPUTS = { frames: "frames.ffconcat", narration: "narration.wav", chapters: "chapters.ffmetadata" };
+
 /**
- * Writes the plan's stills, their list and `sound` (mono 16-bit PCM at the
- * narration's rate), then encodes the picture (MP4, with the plan's chapters)
- * and the sound by two ffmpeg processes side by side.
+ * Writes the plan's stills, their list (INPUTS.frames), `sound` (mono 16-bit
+ * PCM at the narration's rate) as INPUTS.narration and, when the plan has
+ * chapters, INPUTS.chapters.
  */
-export async function encodePictureAndSound(ws: Workspace, tool: Ffmpeg, plan: VideoPlan, sound: Buffer, outputs: Outputs): Promise<void> {
+export async function writeInputs(ws: Workspace, plan: VideoPlan, sound: Buffer): Promise<void> {
   const stills = plan.stills.map((still, i) => ({ file: `frame-${String(i).padStart(5, "0")}.png`, seconds: still.seconds }));
   await Promise.all([
     ...plan.stills.map((still, i) => fs.writeFile(ws.at(stills[i].file), still.png)),
-    fs.writeFile(ws.at("frames.ffconcat"), concatList(stills)),
-    fs.writeFile(ws.at("narration.wav"), encodeWav(sound, plan.narration.sampleRate)),
-    plan.chapters.length > 0 ? fs.writeFile(ws.at("chapters.ffmetadata"), ffmetadata(plan.chapters)) : undefined,
+    fs.writeFile(ws.at(INPUTS.frames), concatList(stills)),
+    fs.writeFile(ws.at(INPUTS.narration), encodeWav(sound, plan.narration.sampleRate)),
+    plan.chapters.length > 0 ? fs.writeFile(ws.at(INPUTS.chapters), ffmetadata(plan.chapters)) : undefined,
   ]);
+}
 
-  const picture = ws.command().input(ws.at("frames.ffconcat")).inputOptions([...QUIET, "-f", "concat"]);
-  if (plan.chapters.length > 0) picture.input(ws.at("chapters.ffmetadata")).inputOptions(["-f", "ffmetadata"]);
+/**
+ * Writes the inputs, then encodes the picture (MP4, with the plan's chapters)
+ * and the sound by two ffmpeg processes side by side.
+ */
+export async function encodePictureAndSound(ws: Workspace, tool: Ffmpeg, plan: VideoPlan, sound: Buffer, outputs: Outputs): Promise<void> {
+  await writeInputs(ws, plan, sound);
+
+  const picture = ws.command().input(ws.at(INPUTS.frames)).inputOptions([...QUIET, "-f", "concat"]);
+  if (plan.chapters.length > 0) picture.input(ws.at(INPUTS.chapters)).inputOptions(["-f", "ffmetadata"]);
   picture.output(ws.at(outputs.picture)).outputOptions(videoOptions(tool, plan));
   const narration = ws
     .command()
-    .input(ws.at("narration.wav"))
+    .input(ws.at(INPUTS.narration))
     .inputOptions(QUIET)
     .output(ws.at(outputs.sound))
     .outputOptions([...audioOptions(plan.narration.sampleRate), "-vn", "-f", outputs.soundFormat]);

@@ -26,7 +26,7 @@ export const CHUNK_BYTES = 1 << 20;
  * Part of every clip's cache key: change it when a clip's bytes would change
  * for the same request, ffmpeg and encoder (options, priming, muxing).
  */
-export const CLIP_FORMAT = "clip/1";
+export const CLIP_FORMAT = "clip/2"; // clip/2: one ffmpeg, the AAC coder named
 
 /** SpanStatusCode.ERROR; @opentelemetry/api is service-kit's dependency, not this package's. */
 const SPAN_ERROR = 2;
