@@ -63,9 +63,10 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       error ? reject(new Error(`cannot listen on ${options.address}: ${error.message}`)) : resolve(port),
     ),
   );
-  const address = dialAddress(options.address.replace(/:\d+$/, `:${port}`));
+  const bound = options.address.replace(/:\d+$/, `:${port}`);
+  const address = dialAddress(bound);
   for (const n of ["", ...names]) health.setStatus(n, "SERVING");
-  log.info(`serving ${names.join(", ")} on ${address}`, { tracing: options.telemetry.endpoint ?? "off" });
+  log.info(`serving ${names.join(", ")} on ${bound}`, { tracing: options.telemetry.endpoint ?? "off" });
 
   const graceMs = envInt("LECTRA_SHUTDOWN_GRACE_MS", 10_000, { min: 0 });
   let stopping: Promise<void> | undefined;

@@ -5,3 +5,4 @@ export * from "./otlp-receiver";
 export * from "./media";
 export * from "./lectra";
 export * from "./waiting";
+export * from "./lecture-checks";

@@ -6,11 +6,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import JSZip from "jszip";
 import { parseScript } from "@lectra/lecture";
 import { JobState, Stage } from "@lectra/proto";
 import { checkHealth } from "@lectra/service-kit";
-import { probe, wavSeconds } from "@lectra/testing";
+import { checkCaptions, checkDeck, checkVideo, probe, wavSeconds } from "@lectra/testing";
 import { run, startStack, type Run, type Stack } from "./stack";
 
 const SCRIPT = `# The Human Heart
@@ -40,7 +39,6 @@ What keeps the heart in time? A small patch of cells sends an electrical signal 
 `;
 
 const script = parseScript(SCRIPT);
-const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 
 describe("a lecture from a script, end to end", () => {
   let stack: Stack;
@@ -79,29 +77,9 @@ describe("a lecture from a script, end to end", () => {
     assert.deepEqual(names, ["captions.srt", "captions.vtt", "deck.pptx", "lecture.mp4", "narration.wav", "timings.json"]);
   });
 
-  it("the deck has one slide per script slide, with the narration as speaker notes", async () => {
-    const zip = await JSZip.loadAsync(fs.readFileSync(path.join(out, "deck.pptx")));
-    const slides = Object.keys(zip.files).filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f));
-    assert.equal(slides.length, script.slides.length);
-    for (let i = 0; i < script.slides.length; i++) {
-      const slideXml = await zip.file(`ppt/slides/slide${i + 1}.xml`)!.async("string");
-      assert.ok(slideXml.includes(script.slides[i].title), `slide ${i + 1} shows its title`);
-      const notes = await zip.file(`ppt/notesSlides/notesSlide${i + 1}.xml`)!.async("string");
-      const noteText = notes.replace(/<[^>]+>/g, " ");
-      assert.ok(words(noteText).join(" ").includes(words(script.slides[i].narration).join(" ")), `slide ${i + 1} notes hold its narration`);
-    }
-  });
+  it("the deck has one slide per script slide, with the narration as speaker notes", () => checkDeck(out, script));
 
-  it("the video lasts as long as the narration, with a chapter per slide", () => {
-    const audio = wavSeconds(path.join(out, "narration.wav"));
-    const info = probe(path.join(out, "lecture.mp4"));
-    assert.ok(Math.abs(Number(info.format.duration) - audio) <= 0.25, `video ${info.format.duration} s vs audio ${audio} s`);
-    const media = info.streams.filter((s) => s.codec_type === "audio" || s.codec_type === "video");
-    assert.deepEqual(media.map((s) => s.codec_name).sort(), ["aac", "h264"]);
-    const video = info.streams.find((s) => s.codec_type === "video")!;
-    assert.deepEqual([video.width, video.height], [1920, 1080]);
-    assert.deepEqual(info.chapters.map((c) => c.tags?.title), script.slides.map((s) => s.title));
-  });
+  it("the video lasts as long as the narration, with a chapter per slide", () => checkVideo(out, script));
 
   it("timings put the slides back to back over the whole narration", () => {
     const audio = wavSeconds(path.join(out, "narration.wav"));
@@ -114,25 +92,7 @@ describe("a lecture from a script, end to end", () => {
     info.chapters.forEach((c, i) => assert.ok(Math.abs(Number(c.start_time) - timings.slides[i].startSeconds) < 0.05, `chapter ${i + 1} starts with its slide`));
   });
 
-  it("captions cover the narration, in order and inside the audio", () => {
-    const audio = wavSeconds(path.join(out, "narration.wav"));
-    const vtt = fs.readFileSync(path.join(out, "captions.vtt"), "utf8");
-    assert.ok(vtt.startsWith("WEBVTT"));
-    const cues = [...vtt.matchAll(/(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})\n([\s\S]*?)(?:\n\n|$)/g)].map((m) => ({
-      start: +m[1] * 3600 + +m[2] * 60 + +m[3] + +m[4] / 1000,
-      end: +m[5] * 3600 + +m[6] * 60 + +m[7] + +m[8] / 1000,
-      text: m[9],
-    }));
-    assert.ok(cues.length >= 3);
-    cues.forEach((c, i) => {
-      assert.ok(c.start < c.end && c.end <= audio + 0.001, `cue ${i + 1} inside the audio`);
-      if (i > 0) assert.ok(c.start >= cues[i - 1].end - 0.001, `cue ${i + 1} after cue ${i}`);
-    });
-    const spoken = words(script.slides.map((s) => s.narration).join(" ")).join(" ");
-    assert.equal(words(cues.map((c) => c.text).join(" ")).join(" "), spoken);
-    const srt = fs.readFileSync(path.join(out, "captions.srt"), "utf8");
-    assert.match(srt, /^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
-  });
+  it("captions cover the narration, in order and inside the audio", () => checkCaptions(out, script));
 
   it("one trace id spans spans from all six services, with stage spans per slide", async () => {
     const traceId = result.job!.traceId;
