@@ -31,13 +31,22 @@ export interface CallOptions {
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  // Every call goes to the next ready address the target resolves to. The
-  // default (pick_first) would keep one HTTP/2 connection to one replica and
-  // leave the others idle; servers close connections after a while
-  // (server.ts) so that a name is resolved again and new replicas join.
-  "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   // A replica that was down is tried again within 10 s, not grpc's 2 minutes.
   "grpc.max_reconnect_backoff_ms": 10_000,
+};
+
+/**
+ * The five services the orchestrator calls may run as many replicas: every
+ * call goes to the next ready address the target resolves to. The default
+ * (pick_first) would keep one HTTP/2 connection to one replica and leave the
+ * others idle; servers end connections after a while (server.ts) so that a
+ * name is resolved again and new replicas join. The orchestrator is one
+ * process (its jobs are on its disk), so its callers keep pick_first: after a
+ * restart their next call connects at once, where round_robin would fail calls
+ * until its reconnect backoff ran out.
+ */
+const BALANCED: grpc.ChannelOptions = {
+  "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 
 const WHAT: Partial<Record<grpc.status, string>> = {
@@ -171,7 +180,8 @@ function cancelledError(): grpc.ServiceError {
 type ClientClass<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: Partial<grpc.ClientOptions>) => C;
 
 function connect<C extends grpc.Client>(service: ServiceName, Client: ClientClass<C>, address = serviceTarget(service)): Downstream<C> {
-  return new Downstream(service, address, new Client(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS));
+  const options = service === "orchestrator" ? CHANNEL_OPTIONS : { ...CHANNEL_OPTIONS, ...BALANCED };
+  return new Downstream(service, address, new Client(address, grpc.credentials.createInsecure(), options));
 }
 
 export function llmClient(address?: string) {
