@@ -1,5 +1,5 @@
 // The `lectra` command line.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { cancelJob, downloadJob, listJobs, showReport } from "./commands/jobs";
 import { exitCode, generate, printSummary, UsageError } from "./commands/generate";
 import { demo, up } from "./commands/stack";
@@ -15,7 +15,10 @@ const program = new Command()
   .name("lectra")
   .description("Turn a topic or a lecture script into a deck, a narrated video and captions.")
   .option("--orchestrator <host:port>", "the orchestrator to talk to (default: LECTRA_ORCHESTRATOR_ADDR or 127.0.0.1:50051)")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own argument errors would exit 1, which scripts read as a failed
+  // job: they are thrown instead, and exit 2 below like every other bad input.
+  .exitOverride();
 
 program
   .command("up")
@@ -77,6 +80,11 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has printed the problem (or the help, or the version) already.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    return;
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`lectra: ${message}\n`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
