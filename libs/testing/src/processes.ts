@@ -58,3 +58,8 @@ export function groupByName<S extends LaunchedService>(services: S[]): Map<Servi
   for (const s of services) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
   return byName;
 }
+
+/** How many `method` calls a service's logs say it served (service-kit's access log, at debug level). */
+export function callsServed(logs: string, method: string): number {
+  return logs.split("\n").filter((line) => line.includes(`${method} served`)).length;
+}

@@ -15,7 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseScript } from "@lectra/lecture";
 import { waitUntilServing } from "@lectra/service-kit";
-import { checkCaptions, checkDeck, checkVideo, eventually, freePort } from "@lectra/testing";
+import { callsServed, checkCaptions, checkDeck, checkVideo, eventually, freePort } from "@lectra/testing";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const PROJECT = "lectra-deploy-test";
@@ -49,11 +49,11 @@ describe("the compose deployment, built and run", { timeout: 15 * 60_000 }, () =
     docker("ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`, "--filter", `label=com.docker.compose.service=${service}`)
       .split("\n")
       .filter(Boolean);
-  /** How many calls to `method` each container of `service` logged (the access log, at debug level). */
+  /** How many calls to `method` each container of `service` served. */
   const servedPerReplica = (service: string, method: string) =>
     containers(service).map((id) => {
       const r = spawnSync("docker", ["logs", id], { encoding: "utf8" });
-      return `${r.stdout}${r.stderr}`.split("\n").filter((line) => line.includes(`${method} served`)).length;
+      return callsServed(`${r.stdout}${r.stderr}`, method);
     });
 
   before(async () => {

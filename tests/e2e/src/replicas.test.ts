@@ -4,10 +4,8 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { JobState } from "@lectra/proto";
+import { callsServed } from "@lectra/testing";
 import { run, script, startStack, type Run, type Stack } from "./stack";
-
-/** Lines the access log wrote for `method` (debug level, see service-kit's handlers). */
-const served = (logs: string, method: string) => logs.split("\n").filter((line) => line.includes(`${method} served`)).length;
 
 describe("replicas of a service share a job's calls", () => {
   let stack: Stack;
@@ -32,13 +30,13 @@ describe("replicas of a service share a job's calls", () => {
   });
 
   it("both speech replicas synthesised slides, six calls in all", () => {
-    const counts = stack.replicas.get("speech")!.map((r) => served(r.logs(), "Synthesize"));
+    const counts = stack.replicas.get("speech")!.map((r) => callsServed(r.logs(), "Synthesize"));
     assert.ok(counts.every((n) => n > 0), `Synthesize calls per replica: ${counts.join(", ")}`);
     assert.equal(counts[0] + counts[1], 6);
   });
 
   it("both slides replicas rendered frames", () => {
-    const counts = stack.replicas.get("slides")!.map((r) => served(r.logs(), "RenderFrames"));
+    const counts = stack.replicas.get("slides")!.map((r) => callsServed(r.logs(), "RenderFrames"));
     assert.ok(counts.every((n) => n > 0), `RenderFrames calls per replica: ${counts.join(", ")}`);
   });
 });
