@@ -1,6 +1,6 @@
 // Running benchmark jobs and reading what they recorded.
 import { StageStatus, type GenerateRequest, type Job, type StageUpdate } from "@lectra/proto";
-import type { LectraClient } from "@lectra/service-kit";
+import type { LectraClient } from "@lectra/clients";
 
 export interface Generated {
   job: Job;

@@ -1,5 +1,7 @@
-// The original system's measured latencies (DESIGN.md, 10 slides, one GPU),
-// replayed by the fake servers. A scale factor shrinks every one of them alike.
+// The original system's measured latencies (10 slides, one GPU), as recorded in
+// docs/architecture.md, replayed by the fake servers so that LECTRA's schedule is
+// measured against the same outside services. A scale factor shrinks every one
+// of them alike.
 
 /** A small seeded generator (mulberry32), so every run replays the same latencies. */
 export function seeded(seed: number): () => number {

@@ -51,7 +51,7 @@ async function main() {
   if (only.includes("replay")) {
     const r = await replayLecture(replay(scale));
     results.replay = r;
-    console.log(`Replayed 10-slide lecture (topic → deck + video), latencies of the original system × ${scale}`);
+    console.log(`Replayed 10-slide lecture (topic → deck + video), measured latencies (docs/architecture.md) × ${scale}`);
     console.log(`  wall ${f(r.wallSeconds)} s · critical path ${f(r.criticalPathSeconds)} s · staged schedule ${f(r.stagedSeconds)} s`);
     console.log(`  wall ÷ critical path = ${f(r.wallOverCriticalPath)} (target ≤ 1.10: ${verdict(r.wallOverCriticalPath <= 1.1)})`);
     console.log(`  wall ÷ staged        = ${f(r.wallOverStaged)} (target ≤ 0.50: ${verdict(r.wallOverStaged <= 0.5)})`);

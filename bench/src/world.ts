@@ -1,6 +1,6 @@
 // The world a benchmark runs in: LECTRA's six services as separate processes,
 // and fake outside servers (Ollama, Commons, Edge) that answer with the
-// original system's replayed latencies, through the real engines' protocols.
+// replayed latencies (latencies.ts), through the real engines' protocols.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,8 +52,9 @@ export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): 
     LECTRA_IMAGES_ENGINES: "wikimedia,icons",
     LECTRA_COMMONS_API_URL: commons.apiUrl,
     LECTRA_IMAGES_ALLOW_LOOPBACK: "1",
-    // The original ran a stage's slides side by side; queueing here would charge
-    // LECTRA for a limit the replay does not have (the limits scenario checks 4).
+    // The replayed latencies were measured with a stage's slides side by side;
+    // queueing here would charge LECTRA for a limit the replay does not have
+    // (the limits scenario checks 4).
     LECTRA_LLM_CONCURRENCY: "10",
     LECTRA_TTS_CONCURRENCY: "10",
     LECTRA_IMAGES_CONCURRENCY: "10",

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LectraClient } from "@lectra/service-kit";
+import type { LectraClient } from "@lectra/clients";
 
 export async function downloadArtifact(client: LectraClient, jobId: string, name: string, dir: string): Promise<{ file: string; bytes: number }> {
   fs.mkdirSync(dir, { recursive: true });

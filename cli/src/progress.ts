@@ -63,6 +63,9 @@ class Bars implements ProgressView {
 }
 
 class Lines implements ProgressView {
+  /** A model download reports several times a second; a log gets a line per status and per tenth of it. */
+  private lastPull = "";
+
   onEvent(event: JobEvent) {
     const kind = event.kind;
     if (!kind) return;
@@ -83,8 +86,11 @@ class Lines implements ProgressView {
         return log(`${pct} ready: ${kind.value.name}`);
       case "modelPull": {
         const { model, status, completedBytes, totalBytes } = kind.value;
-        const share = totalBytes > 0 ? ` ${Math.floor((completedBytes / totalBytes) * 100)}%` : "";
-        return log(`${pct} model ${model}: ${status}${share}`);
+        const share = totalBytes > 0 ? Math.floor((completedBytes / totalBytes) * 100) : undefined;
+        const step = `${model} ${status} ${share === undefined ? "" : Math.floor(share / 10)}`;
+        if (step === this.lastPull) return;
+        this.lastPull = step;
+        return log(`${pct} model ${model}: ${status}${share === undefined ? "" : ` ${share}%`}`);
       }
       case "finished":
         return;

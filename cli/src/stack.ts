@@ -1,6 +1,7 @@
 // The embedded mode: all six services as child processes on one machine, each
 // its own Node process on its own port, exactly as they would be deployed.
-import { addressEnv, checkPortFree, freePort, launchService, SERVICES, listenAddress, type LaunchedService, type ServiceName } from "@lectra/service-kit";
+import { addressEnv, SERVICES, listenAddress, type ServiceName } from "@lectra/clients";
+import { checkPortFree, freePort, launchService, type LaunchedService } from "@lectra/launcher";
 
 const COLORS = [36, 33, 35, 32, 34, 31];
 

@@ -1,6 +1,7 @@
 // One 10-slide lecture from a topic, every outside service answering with the
-// original's latencies: wall time against the critical-path bound and against
-// the original's staged schedule, both computed from the job's own spans.
+// replayed latencies (latencies.ts): wall time against the critical-path bound
+// and against the staged schedule (each stage waits for every slide of the one
+// before), both computed from the stage runs the job recorded (its report).
 import { JobState } from "@lectra/proto";
 import { generate } from "../jobs";
 import type { Replay } from "../latencies";

@@ -2,9 +2,9 @@
 // the default way (each slide's clip, one frame per page, all asked for at
 // once as a job does, then joined by stream copy) and at a constant 30 fps (one
 // piece), in turn, from the same frames and narration.
-import { padToFrames } from "@lectra/lecture";
+import { alignToAacFrames } from "@lectra/lecture";
 import type { RenderVideoRequest, TimedFrame } from "@lectra/proto";
-import { slidesClient, speechClient, videoClient } from "@lectra/service-kit";
+import { slidesClient, speechClient, videoClient } from "@lectra/clients";
 import { ffmpegUsed, type FfmpegUsed } from "../ffmpeg";
 import { offlineWorld } from "../world";
 
@@ -53,14 +53,15 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
       segments: [{ text: "The immune system learns from every germ it meets, and vaccines let it learn without the illness.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 400 }],
     });
     const rate = spoken.audio!.sampleRate;
-    const slidePcm = (seconds: number) => {
+    const slideSound = (seconds: number) => {
       const bytes = Math.round(seconds * rate) * 2;
       const pcm = Buffer.alloc(bytes);
       for (let at = 0; at < bytes; at += spoken.audio!.pcm.length) spoken.audio!.pcm.copy(pcm, at, 0, Math.min(spoken.audio!.pcm.length, bytes - at));
-      return padToFrames(pcm);
+      return alignToAacFrames({ pcm, sampleRate: rate });
     };
-    const slideAudio = Array.from({ length: slides }, () => slidePcm(lectureSeconds / slides));
-    const seconds = slideAudio.map((pcm) => pcm.length / 2 / rate);
+    const sounds = Array.from({ length: slides }, () => slideSound(lectureSeconds / slides));
+    const slideAudio = sounds.map((sound) => sound.audio.pcm);
+    const seconds = sounds.map((sound) => sound.durationSeconds);
     const starts = seconds.map((_, i) => seconds.slice(0, i).reduce((a, b) => a + b, 0));
     const total = seconds.reduce((a, b) => a + b, 0);
     const timed: TimedFrame[] = frames.map((png, i) => ({ png, startSeconds: starts[i], endSeconds: starts[i] + seconds[i] }));

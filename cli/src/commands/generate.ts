@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
 import { JobState, type GenerateRequest, type Job } from "@lectra/proto";
-import { DependencyError, lectraClient } from "@lectra/service-kit";
+import { DependencyError, lectraClient } from "@lectra/clients";
 import { downloadArtifact, humanBytes } from "../download";
 import { progressView } from "../progress";
 import { formatReport } from "../report";

@@ -2,7 +2,7 @@
 // jobs the orchestrator already has.
 import * as path from "node:path";
 import { JobState, type Job } from "@lectra/proto";
-import { lectraClient } from "@lectra/service-kit";
+import { lectraClient } from "@lectra/clients";
 import { downloadArtifact, humanBytes } from "../download";
 import { formatReport } from "../report";
 import { explain } from "./generate";

@@ -1,5 +1,5 @@
 // `lectra voices`: what `--voice` accepts, straight from the speech service.
-import { speechClient } from "@lectra/service-kit";
+import { speechClient } from "@lectra/clients";
 import { explain } from "./generate";
 
 export async function listVoices(language: string): Promise<void> {

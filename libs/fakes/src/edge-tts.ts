@@ -17,7 +17,7 @@
 import { spawn } from "node:child_process";
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
-import { ensureExecutable } from "@lectra/service-kit";
+import { ensureExecutable } from "@lectra/launcher";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { delay, FakeHttpServer, sendJson } from "./http";
 

@@ -1,6 +1,6 @@
 // What the fake servers share: a loopback HTTP server with a base URL, JSON
 // answers, and a latency knob, so tests can make a fake slow and the benchmark
-// can replay the original system's measured latencies.
+// can replay measured latencies (bench/src/latencies.ts).
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 

@@ -4,3 +4,4 @@ export * from "./prosody";
 export * from "./sentences";
 export * from "./timeline";
 export * from "./wav";
+export * from "./aac-frames";

@@ -78,17 +78,3 @@ export function resample(pcm: Uint8Array, from: number, to: number): Buffer {
   }
   return Buffer.from(output.buffer);
 }
-
-/** AAC codes audio in frames of 1024 samples. */
-export const AAC_FRAME_SAMPLES = 1024;
-
-/**
- * Pads mono 16-bit PCM with silence to a whole number of `frameSamples`, so a
- * slide's clip can be encoded on its own and joined to the next without drift.
- * At 24 kHz that adds under 43 ms, at the end of the slide's closing pause.
- */
-export function padToFrames(pcm: Uint8Array, frameSamples = AAC_FRAME_SAMPLES): Buffer {
-  const samples = pcm.length / BYTES_PER_SAMPLE;
-  const padded = Math.ceil(samples / frameSamples) * frameSamples;
-  return padded === samples ? Buffer.from(pcm) : Buffer.concat([pcm, Buffer.alloc((padded - samples) * BYTES_PER_SAMPLE)]);
-}

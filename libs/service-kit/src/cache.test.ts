@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Metadata } from "@grpc/grpc-js";
-import { cached, CACHE_HEADER, ResultCache, type Codec } from "./cache";
+import { CACHE_HEADER } from "@lectra/clients";
+import { cached, ResultCache, type Codec } from "./cache";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lectra-cache-test-"));
 const text: Codec<string> = { encode: (s) => ({ finish: () => Buffer.from(s) }), decode: (b) => Buffer.from(b).toString() };

@@ -7,17 +7,16 @@
 // first. A caller can bypass it for one call (gRPC metadata `lectra-cache:
 // bypass`, set when a job asks for no cache); a hit is reported back in the
 // response metadata (`lectra-cache: hit`) and as the span attribute
-// `lectra.cache.hit`.
+// `lectra.cache.hit`. The metadata names are the clients' (@lectra/clients).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { Metadata } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
-import { envInt, envString } from "./config";
+import { CACHE_BYPASS, CACHE_HEADER, CACHE_HIT, envInt, envString } from "@lectra/clients";
 import type { Logger } from "./log";
 
-export const CACHE_HEADER = "lectra-cache";
 export const ATTR_CACHE_HIT = "lectra.cache.hit";
 
 interface Entry {
@@ -144,7 +143,7 @@ export async function cached<T>(
   keep: (result: T) => boolean = () => true,
 ): Promise<T> {
   const span = trace.getActiveSpan();
-  const bypass = call.metadata.get(CACHE_HEADER)[0] === "bypass";
+  const bypass = call.metadata.get(CACHE_HEADER)[0] === CACHE_BYPASS;
   if (cache && !bypass) {
     const hit = await cache.get(key);
     if (hit) {
@@ -152,7 +151,7 @@ export async function cached<T>(
         const value = codec.decode(hit);
         span?.setAttribute(ATTR_CACHE_HIT, true);
         const md = new Metadata();
-        md.set(CACHE_HEADER, "hit");
+        md.set(CACHE_HEADER, CACHE_HIT);
         call.sendMetadata(md);
         return value;
       } catch {

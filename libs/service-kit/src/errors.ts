@@ -28,9 +28,6 @@ export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as ServiceError).code === "number" && "metadata" in error;
 }
 
-/** The status name, e.g. "UNAVAILABLE", for a numeric code. */
-export const statusName = (code: number): string => status[code] ?? `CODE_${code}`;
-
 /** Turns whatever a handler threw into a status for the caller. */
 export function toStatus(error: unknown): Partial<StatusObject> & { code: status; details: string } {
   if (error instanceof RpcError) return { code: error.code, details: error.message, metadata: new Metadata() };

@@ -2,8 +2,7 @@
 // this container (its LECTRA_<SERVICE>_ADDR, 0.0.0.0 dialled as 127.0.0.1) for
 // grpc.health.v1 and exits 0 when it is SERVING, 1 otherwise. Images need no
 // grpcurl for it; Kubernetes uses its native gRPC probes instead.
-import { checkHealth } from "./clients";
-import { dialAddress, listenAddress, SERVICES, type ServiceName } from "./config";
+import { checkHealth, dialAddress, listenAddress, SERVICES, type ServiceName } from "@lectra/clients";
 
 const name = process.argv[2] as ServiceName;
 if (!SERVICES.includes(name)) {

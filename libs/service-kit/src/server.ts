@@ -4,7 +4,7 @@
 // LECTRA_SHUTDOWN_GRACE_MS), flush spans, exit.
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
-import { dialAddress, envInt, MAX_MESSAGE_BYTES } from "./config";
+import { dialAddress, envInt, MAX_MESSAGE_BYTES } from "@lectra/clients";
 import { createLogger, type Logger } from "./log";
 import { reflectionService } from "./reflection";
 import type { Telemetry } from "./telemetry";

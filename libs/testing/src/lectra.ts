@@ -1,7 +1,7 @@
 // The whole system as separate processes: the five services on free ports, then
 // the orchestrator pointed at them. Used by the end-to-end tests and the benchmark.
 import * as fs from "node:fs";
-import { lectraClient, type LectraClient, type ServiceName } from "@lectra/service-kit";
+import { lectraClient, type LectraClient, type ServiceName } from "@lectra/clients";
 import { addressesEnv, freePort, groupByName, startService, type ServiceProcess } from "./processes";
 
 export const WORKERS: ServiceName[] = ["llm", "images", "slides", "speech", "video"];

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { decodeWav, pcmSeconds } from "@lectra/lecture";
-import { ensureExecutable } from "@lectra/service-kit";
+import { ensureExecutable } from "@lectra/launcher";
 
 export function ffprobePath(): string {
   return process.env.LECTRA_FFPROBE_PATH || ensureExecutable((require("@ffprobe-installer/ffprobe") as { path: string }).path);

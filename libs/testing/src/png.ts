@@ -1,16 +1,20 @@
-// Reads what tests need from PNG files: the signature and the IHDR size.
+// PNG files for tests: what a service answered is checked with the services'
+// own reader (@lectra/pictures), and solid-colour PNGs are built to send them.
 import * as zlib from "node:zlib";
+import { PNG_SIGNATURE, readPicture } from "@lectra/pictures";
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
+/** A PNG with a size, as the services read one. */
 export function isPng(data: Uint8Array): boolean {
-  return Buffer.from(data.subarray(0, 8)).equals(SIGNATURE);
+  const picture = readPicture(data);
+  return !("problem" in picture) && picture.mediaType === "image/png";
 }
 
+/** The PNG's size; throws saying why when `data` is not a PNG with a size. */
 export function pngSize(data: Uint8Array): { width: number; height: number } {
-  if (!isPng(data)) throw new Error("not a PNG");
-  const buf = Buffer.from(data);
-  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  const picture = readPicture(data);
+  if ("problem" in picture) throw new Error(`the data ${picture.problem}`);
+  if (picture.mediaType !== "image/png") throw new Error(`the data is ${picture.mediaType}, not a PNG`);
+  return { width: picture.width, height: picture.height };
 }
 
 function crc32(buf: Buffer): number {
@@ -41,5 +45,5 @@ export function solidPng(width: number, height: number, [r, g, b]: [number, numb
   const row = Buffer.alloc(1 + width * 3);
   for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }

@@ -1,7 +1,8 @@
 // Runs LECTRA services as real processes for tests: each on a free loopback
 // port, started with the same Node that runs the tests, stopped with SIGTERM.
 import * as path from "node:path";
-import { addressEnv, freePort, launchService, type LaunchedService, type ServiceName } from "@lectra/service-kit";
+import { addressEnv, type ServiceName } from "@lectra/clients";
+import { freePort, launchService, type LaunchedService } from "@lectra/launcher";
 
 export { freePort };
 

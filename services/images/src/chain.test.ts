@@ -9,7 +9,7 @@ import { openverseApi } from "./engines/openverse";
 import { webFinder } from "./engines/web-finder";
 import { wikimediaApi } from "./engines/wikimedia";
 import { findPicture, searchesFor } from "./handlers";
-import { loopbackFetch } from "./net/test-fetch";
+import { loopbackFetch } from "./testing/loopback-fetch";
 
 const quiet = () => undefined;
 const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FakeCommons, FakeOpenverse, type FakePicture, fakePicture } from "@lectra/fakes";
-import { imagesClient, type ImagesClient } from "@lectra/service-kit";
+import { imagesClient, type ImagesClient } from "@lectra/clients";
 import { isPng, pngSize, probe, startService, type ServiceProcess } from "@lectra/testing";
 
 const picture = fakePicture;

@@ -2,9 +2,9 @@
 // with only the icon set (service-web.test.ts covers the web engines).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { DependencyError, imagesClient, statusName, type ImagesClient } from "@lectra/service-kit";
+import { DependencyError, imagesClient, statusName, type ImagesClient } from "@lectra/clients";
 import { isPng, pngSize, startService, type ServiceProcess } from "@lectra/testing";
-import { countOpaque, decodePng } from "./test-pixels";
+import { countOpaque, decodePng } from "./testing/pixels";
 
 let service: ServiceProcess;
 let images: ImagesClient;

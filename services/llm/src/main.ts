@@ -2,10 +2,10 @@
 import { telemetry } from "./tracing";
 import { LlmServiceService } from "@lectra/proto";
 import { createLogger, ResultCache, runService, listenAddress } from "@lectra/service-kit";
+import { llmConfig } from "./config";
 import type { LanguageModel } from "./engines/engine";
 import { chooseEngines } from "./engines/choose";
 import { llmHandlers } from "./handlers";
-import { readSettings } from "./settings";
 
 const log = createLogger("llm");
 
@@ -24,8 +24,8 @@ async function checkModel(model: LanguageModel, timeoutMs: number): Promise<void
 }
 
 async function main() {
-  const settings = readSettings();
-  const engines = chooseEngines(settings, log);
+  const config = llmConfig();
+  const engines = chooseEngines(config, log);
   await runService({
     name: "llm",
     address: listenAddress("llm"),
@@ -33,8 +33,8 @@ async function main() {
     log,
     services: [{ name: "lectra.v1.LlmService", definition: LlmServiceService, implementation: llmHandlers(engines, log, ResultCache.fromEnv("llm", log)) }],
   });
-  log.info(`engine: ${engines.model ? `${engines.model.engine} ${engines.model.model}` : "none (scripts only)"}, tagger: ${settings.tagger}`);
-  if (engines.model) void checkModel(engines.model, settings.callTimeoutMs);
+  log.info(`engine: ${engines.model ? `${engines.model.engine} ${engines.model.model}` : "none (scripts only)"}, tagger: ${config.tagger}`);
+  if (engines.model) void checkModel(engines.model, config.callTimeoutMs);
 }
 
 main().catch((error) => {

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { FakeOllama } from "@lectra/fakes";
 import { stripTags } from "@lectra/lecture";
 import type { PrepareModelResponse } from "@lectra/proto";
-import { DependencyError, llmClient, statusName, type LlmClient } from "@lectra/service-kit";
+import { DependencyError, llmClient, statusName, type LlmClient } from "@lectra/clients";
 import { startService, type ServiceProcess } from "@lectra/testing";
-import { deadUrl } from "./engines/test-engines";
+import { deadUrl } from "./testing/engines";
 
 const MODEL = "llama3.1:8b";
 const topic = { source: { $case: "topic" as const, value: "how vaccines work" } };

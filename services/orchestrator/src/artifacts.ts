@@ -10,6 +10,8 @@ export const ARTIFACTS = {
   timings: { name: "timings.json", mediaType: "application/json" },
 } as const;
 
+export type ArtifactKind = keyof typeof ARTIFACTS;
+
 /** The job record: always downloadable, not listed among the artifacts (it lists them). */
 export const JOB_RECORD = "job.json";
 

@@ -11,18 +11,10 @@ import {
   type Job,
   type LectraServiceServer,
 } from "@lectra/proto";
-import {
-  DependencyError,
-  invalidArgument,
-  notFound,
-  RpcError,
-  serverStream,
-  unary,
-  type Logger,
-  type SpeechClient,
-} from "@lectra/service-kit";
+import { DependencyError, type SpeechClient } from "@lectra/clients";
+import { invalidArgument, notFound, RpcError, serverStream, unary, type Logger } from "@lectra/service-kit";
 import { JOB_RECORD } from "./artifacts";
-import type { Jobs } from "./jobs/jobs";
+import type { Jobs } from "./jobs/registry";
 import { checkJobId, type JobStore } from "./jobs/store";
 import { validateGenerate } from "./request";
 
@@ -72,7 +64,7 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
         sending = sending.then(() => send({ event } satisfies GenerateResponse)).catch(() => undefined);
       });
       // The job belongs to this call: when the caller goes away, the job stops.
-      const onCallerGone = () => void jobs.cancel(running.job.id, "the Generate call was cancelled by its caller");
+      const onCallerGone = () => void jobs.cancel(running.job.jobId, "the Generate call was cancelled by its caller");
       ctx.signal.addEventListener("abort", onCallerGone, { once: true });
       const job = await running.done;
       ctx.signal.removeEventListener("abort", onCallerGone);

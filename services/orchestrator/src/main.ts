@@ -2,19 +2,10 @@
 // LECTRA_DATA_DIR) and schedules each job's stages across the five services.
 import { telemetry } from "./tracing";
 import { LectraServiceService } from "@lectra/proto";
-import {
-  createLogger,
-  envString,
-  imagesClient,
-  llmClient,
-  runService,
-  listenAddress,
-  slidesClient,
-  speechClient,
-  videoClient,
-} from "@lectra/service-kit";
+import { imagesClient, llmClient, slidesClient, speechClient, videoClient } from "@lectra/clients";
+import { createLogger, envString, runService, listenAddress } from "@lectra/service-kit";
 import { lectraHandlers } from "./handlers";
-import { Jobs } from "./jobs/jobs";
+import { Jobs } from "./jobs/registry";
 import { JobStore } from "./jobs/store";
 
 const log = createLogger("orchestrator");
@@ -26,7 +17,7 @@ async function main() {
 
   const clients = { llm: llmClient(), images: imagesClient(), slides: slidesClient(), speech: speechClient(), video: videoClient() };
   for (const c of Object.values(clients)) log.info(`${c.downstream.service} at ${c.downstream.address}`, { deadlineMs: c.downstream.timeoutMs });
-  const jobs = new Jobs(store, clients, telemetry, log);
+  const jobs = new Jobs(store, clients, telemetry.tracer, log);
 
   await runService({
     name: "orchestrator",

@@ -25,7 +25,7 @@ describe("frame", () => {
   });
 
   it("embeds the picture as a data URI, kept in proportion", () => {
-    const svg = pageSvg(page({ pictureAspect: 4 / 3 }), { data: solidPng(4, 3, [0, 0, 0]), format: "png" });
+    const svg = pageSvg(page({ pictureAspect: 4 / 3 }), { data: solidPng(4, 3, [0, 0, 0]), mediaType: "image/png" });
     assert.match(svg, /<image [^>]*preserveAspectRatio="xMidYMid meet" xlink:href="data:image\/png;base64,iVBORw0KGgo/);
   });
 
@@ -34,7 +34,7 @@ describe("frame", () => {
   });
 
   it("renders a 1920x1080 PNG that shows the slide", async () => {
-    const picture = { data: solidPng(400, 300, [30, 90, 160]), format: "png" as const };
+    const picture = { data: solidPng(400, 300, [30, 90, 160]), mediaType: "image/png" as const };
     const [a, b, again] = await Promise.all([
       renderFrame(page({ pictureAspect: 4 / 3 }), picture, pool),
       renderFrame(page({ title: "Ribosomes", bullets: ["Make proteins"] }), undefined, pool),

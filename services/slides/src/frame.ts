@@ -2,16 +2,16 @@
 // (every wrapped line is its own <text> at the layout's position), rasterised by
 // resvg in a worker thread with only the project's DejaVu fonts loaded, so a frame
 // is the same on every machine.
+import type { PictureMediaType } from "@lectra/pictures";
 import { FONT_FAMILY } from "./fonts";
 import type { FramePool } from "./frame-pool";
 import { SLIDE, THEME, type Box, type Page, type TextBlock } from "./layout";
-import type { PictureFormat } from "./picture";
 
 export const FRAME = { width: 1920, height: 1080, pxPerInch: 144 } as const;
 
 export interface FramePicture {
   data: Uint8Array;
-  format: PictureFormat;
+  mediaType: PictureMediaType;
 }
 
 /** Escapes text for XML character data and attribute values. */
@@ -49,7 +49,7 @@ export function pageSvg(page: Page, picture: FramePicture | undefined): string {
     ...block(page.footer),
   ];
   if (page.picture && picture) {
-    const href = `data:image/${picture.format};base64,${Buffer.from(picture.data).toString("base64")}`;
+    const href = `data:${picture.mediaType};base64,${Buffer.from(picture.data).toString("base64")}`;
     const { x, y, w, h } = page.picture;
     parts.push(
       `<image x="${px(x)}" y="${px(y)}" width="${px(w)}" height="${px(h)}" preserveAspectRatio="xMidYMid meet" xlink:href="${href}"/>`,

@@ -5,7 +5,7 @@ import { cached, chunks, ResultCache, serverStream, unary, type Logger } from "@
 import { renderFrame } from "./frame";
 import { LAYOUT_VERSION } from "./layout";
 import type { FramePool } from "./frame-pool";
-import { pictureCredit } from "./picture";
+import { pictureCredit } from "./credit";
 import { buildDeck, type DeckSlide } from "./pptx";
 import { checkBuildDeck, checkRenderFrames, pagesOf } from "./request";
 

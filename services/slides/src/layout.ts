@@ -4,10 +4,11 @@
 // the video shows what the deck shows. Text is measured here, with the same font
 // the frames are drawn in, and wrapped into lines here, never by a renderer.
 //
-// A slide whose text does not fit becomes several pages ("<title> (cont.)"), by
-// the rule the original system used: at most 3 bullets / 150 characters per page
-// beside a picture, 4 / 200 without. No text is ever dropped: a bullet too long
-// for a page at the smallest font continues on the next page.
+// A slide whose text does not fit becomes several pages ("<title> (cont.)"): at
+// most 3 bullets / 150 characters per page beside a picture, 4 / 200 without,
+// so a page stays readable at the body size in a video frame instead of its
+// text shrinking to fit. No text is ever dropped: a bullet too long for a page
+// at the smallest font continues on the next page.
 import { FONT_FAMILY, FONT_VERSION, textWidthEm, verticalMetricsEm, type Weight } from "./fonts";
 
 /** Part of every cache key built on a layout: bump the number whenever anything below changes. */
@@ -46,7 +47,7 @@ const TITLE = { maxPt: 36, minPt: 22, oneLineDownToPt: 28, maxLines: 3, lineHeig
 const BODY = { maxPt: 28, minPt: 16, lineHeight: 1.3, paragraphGapEm: 0.55, indent: 0.45 } as const;
 const FOOTER = { pt: 12, y: RULE_Y + 0.1, lineHeight: 1.2, maxLectureShare: 0.6 } as const;
 
-/** The continuation rule, as quoted in the issue. */
+/** The continuation rule: what one page holds before the slide continues on the next. */
 export const PAGE_LIMITS = {
   withPicture: { bullets: 3, chars: 150 },
   withoutPicture: { bullets: 4, chars: 200 },

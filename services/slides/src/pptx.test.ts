@@ -54,7 +54,7 @@ function assertNear(actual: Box, expected: Box) {
 
 describe("pptx", () => {
   it("has one PowerPoint slide per page, with the narration as the first page's notes", async () => {
-    const picture = { data: solidPng(40, 30, [30, 90, 160]), format: "png" as const, title: "Cell", credit: "Picture: Cell by R. Hooke, CC0, https://example.org/cell" };
+    const picture = { data: solidPng(40, 30, [30, 90, 160]), mediaType: "image/png" as const, title: "Cell", credit: "Picture: Cell by R. Hooke, CC0, https://example.org/cell" };
     const slides = [
       deckSlide({ title: "Intro", bullets: ["one", "two"] }, "Welcome to the lecture.\n\nToday: cells."),
       deckSlide({ title: "Parts", bullets: ["a", "b", "c", "d", "e", "f"] }, "Cells have parts.", picture),

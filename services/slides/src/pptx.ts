@@ -2,13 +2,13 @@
 // every box where the layout put it (the frames use the same boxes), real bullet
 // paragraphs so the deck stays editable, and the narration as speaker notes.
 // pptxgenjs escapes all text it writes into the XML.
+import type { PictureMediaType } from "@lectra/pictures";
 import PptxGenJS from "pptxgenjs";
 import { FONT_FAMILY, SLIDE, THEME, type Page, type TextBlock } from "./layout";
-import type { PictureFormat } from "./picture";
 
 export interface DeckPicture {
   data: Uint8Array;
-  format: PictureFormat;
+  mediaType: PictureMediaType;
   /** Alt text for the picture in PowerPoint. */
   title: string;
   /** "Picture: ... by ..., license, url", appended to the slide's notes. */
@@ -60,8 +60,8 @@ function drawPage(deck: PptxGenJS, page: Page, slide: DeckSlide): void {
     s.addText(bullet.text, { ...textOptions(bullet), bullet: { indent: bullet.indent * POINTS_PER_INCH } });
   }
   if (page.picture && slide.picture) {
-    const { data, format, title } = slide.picture;
-    s.addImage({ ...page.picture, data: `image/${format};base64,${Buffer.from(data).toString("base64")}`, altText: title });
+    const { data, mediaType, title } = slide.picture;
+    s.addImage({ ...page.picture, data: `${mediaType};base64,${Buffer.from(data).toString("base64")}`, altText: title });
   }
   s.addText(page.footer.text, textOptions(page.footer));
   s.addNotes(notesFor(slide, page.page));

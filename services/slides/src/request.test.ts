@@ -2,13 +2,13 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { IllustratedSlide, Picture, Slide } from "@lectra/proto";
 import { solidPng } from "@lectra/testing";
-import { checkBuildDeck, checkRenderFrames } from "./request";
+import { checkBuildDeck, checkRenderFrames, pagesOf } from "./request";
 
 /** grpc.status.INVALID_ARGUMENT; @grpc/grpc-js is service-kit's dependency, not ours. */
 const INVALID_ARGUMENT = 3;
 
 const slide = (overrides: Partial<Slide> = {}): Slide => ({ index: 0, title: "Cells", bullets: ["a"], narration: "n", imageQuery: "", ...overrides });
-const picture = (data: Buffer): Picture => ({ data, mediaType: "image/png", width: 0, height: 0, title: "", sourceUrl: "", author: "", license: "", engine: "" });
+const picture = (data: Buffer, claimed: Partial<Picture> = {}): Picture => ({ data, mediaType: "image/png", width: 0, height: 0, title: "", sourceUrl: "", author: "", license: "", engine: "", ...claimed });
 const illustrated = (s: Partial<Slide> = {}, p?: Picture): IllustratedSlide => ({ slide: slide(s), picture: p });
 
 function refuses(fn: () => unknown, field: string) {
@@ -24,7 +24,15 @@ describe("request checks", () => {
     const { slide: s } = checkRenderFrames({ lectureTitle: "L", slideTotal: 4, slide: illustrated({ index: 2 }, picture(solidPng(2, 2, [0, 0, 0]))) });
     assert.equal(s.number, 3);
     assert.equal(s.total, 4);
-    assert.equal(s.picture?.format, "png");
+    assert.equal(s.picture?.mediaType, "image/png");
+  });
+
+  it("takes a picture's format and aspect from its bytes, not from what the message claims", () => {
+    const claimed = { mediaType: "image/jpeg", width: 100, height: 100 };
+    const { slide: s } = checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, picture(solidPng(40, 20, [0, 0, 0]), claimed)) });
+    assert.deepEqual([s.picture?.mediaType, s.picture?.width, s.picture?.height], ["image/png", 40, 20]);
+    const box = pagesOf("L", s)[0]!.picture!;
+    assert.ok(Math.abs(box.w / box.h - 2) < 1e-9, `${box.w} x ${box.h}`);
   });
 
   it("names the field that is wrong in RenderFrames", () => {
@@ -36,6 +44,9 @@ describe("request checks", () => {
     refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 3, slide: illustrated({ index: -1 }) }), "slide.slide.index");
     refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, picture(Buffer.from("GIF89a, not a PNG at all"))) }), "slide.picture.data");
     refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, picture(Buffer.alloc(0))) }), "slide.picture.data");
+    // A JPEG that ends before saying its size could not be drawn either, whatever width and height the message claims.
+    const sizeless = picture(Buffer.from([0xff, 0xd8, 0xff, 0xd9]), { mediaType: "image/jpeg", width: 300, height: 100 });
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({}, sizeless) }), "slide.picture.data");
   });
 
   it("names the slide that is wrong in BuildDeck", () => {

@@ -1,13 +1,13 @@
 // Checks what callers send and turns it into slides ready to lay out. Bad input is
 // INVALID_ARGUMENT naming the proto field, so the caller knows what to fix.
+import { readPicture, type PictureFormat } from "@lectra/pictures";
 import type { BuildDeckRequest, IllustratedSlide, Picture, RenderFramesRequest, Slide } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
 import { layoutSlide, type Page } from "./layout";
-import { pictureAspect, pictureFormat, type PictureFormat } from "./picture";
 
-export interface CheckedPicture {
+/** A picture's format and size are read from its bytes; its media_type, width and height are not trusted. */
+export interface CheckedPicture extends PictureFormat {
   data: Buffer;
-  format: PictureFormat;
   meta: Picture;
 }
 
@@ -25,12 +25,9 @@ function checkSlide(s: IllustratedSlide | undefined, field: string, number: numb
   if (!s.slide.title.trim()) throw invalidArgument(`${field}.slide.title`, "is empty; every slide needs a title");
   let picture: CheckedPicture | undefined;
   if (s.picture) {
-    const format = pictureFormat(s.picture.data);
-    if (!format) {
-      const what = s.picture.data.length === 0 ? "is empty" : "is neither a PNG nor a JPEG (checked by its first bytes)";
-      throw invalidArgument(`${field}.picture.data`, `${what}; send PNG or JPEG bytes, or leave picture unset`);
-    }
-    picture = { data: s.picture.data, format, meta: s.picture };
+    const format = readPicture(s.picture.data);
+    if ("problem" in format) throw invalidArgument(`${field}.picture.data`, `${format.problem}; send PNG or JPEG bytes, or leave picture unset`);
+    picture = { ...format, data: s.picture.data, meta: s.picture };
   }
   return { slide: s.slide, picture, number, total };
 }
@@ -58,7 +55,7 @@ export function pagesOf(lectureTitle: string, s: CheckedSlide): Page[] {
     lectureTitle,
     title: s.slide.title,
     bullets: s.slide.bullets,
-    pictureAspect: s.picture ? pictureAspect(s.picture.meta) : undefined,
+    pictureAspect: s.picture ? s.picture.width / s.picture.height : undefined,
     number: s.number,
     total: s.total,
   });

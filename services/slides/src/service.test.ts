@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import JSZip from "jszip";
 import type { IllustratedSlide, Picture } from "@lectra/proto";
-import { DependencyError, slidesClient, statusName, type SlidesClient } from "@lectra/service-kit";
+import { DependencyError, slidesClient, statusName, type SlidesClient } from "@lectra/clients";
 import { pngSize, solidPng, startService, type ServiceProcess } from "@lectra/testing";
 
 let service: ServiceProcess;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { assembleNarration, pauseSamples, trimSilence } from "./clip";
+import { assembleNarration, pauseSamples, speechBounds, trimSilence } from "./clip";
 
 const RATE = 24_000;
 /** A clip of `n` samples, all `value` (non-zero stands for speech). */
@@ -84,4 +84,12 @@ test("trimSilence drops exact zeros at both ends only", () => {
   assert.deepEqual([...trimSilence(Int16Array.from([5]))], [5]);
   assert.equal(trimSilence(Int16Array.from([0, 0, 0])).length, 0);
   assert.equal(trimSilence(new Int16Array(0)).length, 0);
+});
+
+test("with a level, quiet samples at the ends count as silence too", () => {
+  const samples = Int16Array.from([0, 3, -20, 500, 0, 31, -900, 12, -32, 0]);
+  assert.deepEqual(speechBounds(samples, 32), { start: 3, end: 7 });
+  assert.deepEqual([...trimSilence(samples, 32)], [500, 0, 31, -900]);
+  assert.deepEqual(speechBounds(samples), { start: 1, end: 9 });
+  assert.deepEqual(speechBounds(Int16Array.from([5, -5]), 32), { start: 0, end: 0 });
 });

@@ -10,7 +10,7 @@
 // without the last 1024 samples of its narration — the closing pause every
 // slide ends with — and decodes to exactly the narration's length, its speech
 // a constant 1024 samples late that no longer adds up from slide to slide.
-import { AAC_FRAME_SAMPLES, BYTES_PER_SAMPLE } from "@lectra/lecture";
+import { AAC_FRAME_SAMPLES, BYTES_PER_SAMPLE, isWholeAacFrames } from "@lectra/lecture";
 
 /** The sample rates AAC can carry; others are resampled to 48 kHz. */
 export const AAC_RATES = new Set([8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]);
@@ -34,7 +34,7 @@ export interface ClipSound {
 /** Mono 16-bit PCM, a whole number of AAC frames, at least two of them (checked by the request). */
 export function clipSound(narration: Buffer): ClipSound {
   const keep = narration.length - PRIMING_SAMPLES * BYTES_PER_SAMPLE;
-  if (keep <= 0 || narration.length % (AAC_FRAME_SAMPLES * BYTES_PER_SAMPLE) !== 0) {
+  if (keep <= 0 || !isWholeAacFrames(narration)) {
     throw new Error(`a clip's narration must be two or more whole AAC frames, got ${narration.length} bytes`);
   }
   let droppedPeak = 0;

@@ -9,7 +9,7 @@ import * as fs from "node:fs/promises";
 import { ffmetadata } from "./chapters";
 import { clipList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
-import type { AssemblyPlan } from "./requests";
+import type { AssemblyPlan } from "./request";
 import { inWorkspace, QUIET } from "./workspace";
 
 /** Inputs are 0: the clips (concat), 1: the chapters (FFMETADATA). */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ASSEMBLE_OPTIONS } from "./assemble";
 import { clipOptions } from "./clip";
 import { libx264 } from "./engines/libx264";
-import type { VideoPlan } from "./requests";
+import type { VideoPlan } from "./request";
 
 const after = (options: string[], flag: string) => options[options.indexOf(flag) + 1];
 

@@ -19,7 +19,7 @@ import { primingFilter } from "./aac";
 import { audioOptions, INPUTS, pictureOptions, writeInputs } from "./encode";
 import { clipStills } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
-import type { VideoPlan } from "./requests";
+import type { VideoPlan } from "./request";
 import { inWorkspace, QUIET } from "./workspace";
 
 /**

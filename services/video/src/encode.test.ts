@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { audioOptions, frameFilter, MUX_OPTIONS, videoOptions } from "./encode";
 import { libx264 } from "./engines/libx264";
-import type { VideoPlan } from "./requests";
+import type { VideoPlan } from "./request";
 
 const plan = (overrides: Partial<VideoPlan> = {}): VideoPlan => ({
   stills: [{ png: Buffer.alloc(0), seconds: 4.5 }],

@@ -18,7 +18,7 @@ import { AAC_RATES, aacRate } from "./aac";
 import { ffmetadata } from "./chapters";
 import { concatList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
-import type { VideoPlan } from "./requests";
+import type { VideoPlan } from "./request";
 import { inWorkspace, QUIET, type Workspace } from "./workspace";
 
 /**

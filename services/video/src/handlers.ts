@@ -17,7 +17,7 @@ import { encodeClip } from "./clip";
 import { encodeMp4 } from "./encode";
 import type { Ffmpeg } from "./ffmpeg";
 import { mp4DurationSeconds } from "./mp4";
-import { captionSegments, planAssembly, planClip, planVideo, type VideoPlan } from "./requests";
+import { captionSegments, planAssembly, planClip, planVideo, type VideoPlan } from "./request";
 
 /** The MP4 is streamed in pieces of this size. */
 export const CHUNK_BYTES = 1 << 20;

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import type { RenderVideoRequest, RenderVideoResponse } from "@lectra/proto";
-import { DependencyError, statusName, videoClient, type VideoClient } from "@lectra/service-kit";
+import { DependencyError, statusName, videoClient, type VideoClient } from "@lectra/clients";
 import { probe as ffprobe, solidPng, startService, type Probe, type ServiceProcess, eventually, hasChildMatching } from "@lectra/testing";
 
 const RATE = 24000;
@@ -232,14 +232,13 @@ test("the encode is traced as a video.encode span carrying the encoder; clips an
       chapters: [],
     });
     for await (const _ of tracedClient.renderVideo(short)) void _;
-    const { downstream } = tracedClient;
-    const clip = await downstream.unary(downstream.client.renderClip, {
+    const clip = await tracedClient.renderClip({
       frames: [{ png: solidPng(320, 180, [0, 0, 0]), startSeconds: 0, endSeconds: 2048 / RATE }],
       narration: { pcm: Buffer.alloc(2048 * 2), sampleRate: RATE },
       constantFrameRate: false,
       framesPerSecond: 0,
     });
-    const assembly = downstream.stream(downstream.client.assembleVideo, { clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }] });
+    const assembly = tracedClient.assembleVideo({ clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }] });
     for await (const _ of assembly) void _;
   } finally {
     tracedClient.downstream.close();

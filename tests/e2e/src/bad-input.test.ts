@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { status } from "@grpc/grpc-js";
-import { DependencyError } from "@lectra/service-kit";
+import { DependencyError } from "@lectra/clients";
 import { isInvalid, run, script, startStack, type Stack } from "./stack";
 
 describe("bad input", () => {

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseScript } from "@lectra/lecture";
 import { JobState, Stage } from "@lectra/proto";
-import { checkHealth } from "@lectra/service-kit";
+import { checkHealth } from "@lectra/clients";
 import { checkCaptions, checkDeck, checkVideo, probe, wavSeconds } from "@lectra/testing";
 import { run, startStack, type Run, type Stack } from "./stack";
 

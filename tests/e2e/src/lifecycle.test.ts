@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import { JobState, Stage, StageStatus } from "@lectra/proto";
-import { checkHealth, lectraClient } from "@lectra/service-kit";
+import { checkHealth, lectraClient } from "@lectra/clients";
 import { freePort, startService } from "@lectra/testing";
 import { run, script, startStack, WORKERS, type Stack } from "./stack";
 

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
 import type { GenerateRequest, Job, JobEvent } from "@lectra/proto";
-import { DependencyError, type LectraClient } from "@lectra/service-kit";
+import { DependencyError, type LectraClient } from "@lectra/clients";
 import { freePort, OtlpReceiver, startLectra, WORKERS, type Lectra, type LectraOptions } from "@lectra/testing";
 
 export { WORKERS };

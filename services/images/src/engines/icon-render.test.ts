@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { ConfigError } from "@lectra/service-kit";
 import { isPng, pngSize } from "@lectra/testing";
-import { alphaAt, countOpaque, decodePng } from "../test-pixels";
+import { alphaAt, countOpaque, decodePng } from "../testing/pixels";
 import { iconColor, paintIcon, renderIcon } from "./icon-render";
 
 const heartSvg = fs.readFileSync(require.resolve("lucide-static/icons/heart.svg"), "utf8");

@@ -2,7 +2,7 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeOpenverse, type FakePicture, fakePicture } from "@lectra/fakes";
 import type { Logger } from "@lectra/service-kit";
-import { loopbackFetch } from "../net/test-fetch";
+import { loopbackFetch } from "../testing/loopback-fetch";
 import { licenseName, openverseApi, openverseCandidates, openverseSearchUrl } from "./openverse";
 import { webFinder } from "./web-finder";
 

@@ -4,8 +4,9 @@
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeCommons } from "@lectra/fakes";
-import { HttpStatusError, isTransient, sleep, type Logger } from "@lectra/service-kit";
-import { loopbackFetch } from "../net/test-fetch";
+import { HttpStatusError, isTransient, sleep } from "@lectra/resilience";
+import type { Logger } from "@lectra/service-kit";
+import { loopbackFetch } from "../testing/loopback-fetch";
 import { FinderUnavailable } from "./engine";
 import { isOffline, webFinder, type WebFinderOptions } from "./web-finder";
 import { wikimediaApi } from "./wikimedia";

@@ -5,7 +5,8 @@
 // retry of a search on a transient failure, and a circuit breaker so a down API
 // costs one slide a timeout, not every slide.
 import type { Picture } from "@lectra/proto";
-import { CircuitBreaker, withRetry, type Logger } from "@lectra/service-kit";
+import { CircuitBreaker, withRetry } from "@lectra/resilience";
+import type { Logger } from "@lectra/service-kit";
 import pLimit from "p-limit";
 import { RefusedUrlError, type SafeFetch } from "../net/safe-fetch";
 import { fitsSlide, pickCandidates, type Candidate } from "./candidates";

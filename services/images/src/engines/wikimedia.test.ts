@@ -2,7 +2,7 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeCommons, type FakePicture, fakePicture } from "@lectra/fakes";
 import type { Logger } from "@lectra/service-kit";
-import { loopbackFetch } from "../net/test-fetch";
+import { loopbackFetch } from "../testing/loopback-fetch";
 import { commonsCandidates, commonsSearchUrl, wikimediaApi } from "./wikimedia";
 import { webFinder } from "./web-finder";
 

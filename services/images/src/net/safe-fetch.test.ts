@@ -7,9 +7,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type * as http from "node:http";
 import { FakeHttpServer, solidJpeg } from "@lectra/fakes";
-import { HttpStatusError, isTransient } from "@lectra/service-kit";
+import { HttpStatusError, isTransient } from "@lectra/resilience";
 import { solidPng } from "@lectra/testing";
-import { FetchTimeoutError, NotAPictureError, RefusedUrlError, SafeFetch, TooLargeError, type DialTarget, type SafeFetchOptions } from "./safe-fetch";
+import { describeStart, FetchTimeoutError, NotAPictureError, RefusedUrlError, SafeFetch, TooLargeError, type DialTarget, type SafeFetchOptions } from "./safe-fetch";
 
 const PUBLIC = "93.184.216.34"; // stands for a public host in injected DNS answers; never dialled
 
@@ -212,5 +212,13 @@ test("pictures are judged by their bytes, not their Content-Type", async () => {
   assert.deepEqual({ ...png, data: undefined }, { mediaType: "image/png", width: 640, height: 480, url: `${base}/png-as-text`, data: undefined });
   const jpeg = await net.picture(`${base}/jpeg`);
   assert.deepEqual([jpeg.mediaType, jpeg.width, jpeg.height], ["image/jpeg", 1024, 768]);
-  await assert.rejects(net.picture(`${base}/html-as-jpeg`), (e: unknown) => e instanceof NotAPictureError && /not a PNG or JPEG \(image\/jpeg, starts "<!DOCTYPE/.test(e.message));
+  await assert.rejects(
+    net.picture(`${base}/html-as-jpeg`),
+    (e: unknown) => e instanceof NotAPictureError && /not a PNG or JPEG \(image\/jpeg, starts "<!DOCTYPE.*\): it is neither a PNG nor a JPEG/.test(e.message),
+  );
+});
+
+test("describeStart shows the first bytes printable", () => {
+  assert.equal(describeStart(Buffer.from("<!DOCTYPE html><html>")), '"<!DOCTYPE html><"');
+  assert.equal(describeStart(solidPng(1, 1, [0, 0, 0])), '".PNG........IHDR"');
 });

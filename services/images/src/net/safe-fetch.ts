@@ -10,14 +10,17 @@
 //   - one deadline for the whole request, hops and body included, combined
 //     with the caller's signal;
 //   - the body is counted while it streams and dropped past `maxBytes`.
-// `picture` adds content sniffing: only real PNG and JPEG bytes pass.
+// `picture` adds content sniffing: only real PNG and JPEG bytes with a size
+// pass, whatever the Content-Type says (hosts label error pages image/jpeg), and
+// the Picture's width and height are the pixels the deck will get, not what a
+// search API claimed.
 import { lookup } from "node:dns/promises";
 import * as http from "node:http";
 import * as https from "node:https";
 import { isIP } from "node:net";
-import { HttpStatusError } from "@lectra/service-kit";
+import { readPicture, type PictureFormat } from "@lectra/pictures";
+import { HttpStatusError } from "@lectra/resilience";
 import { refusal } from "./address";
-import { describeStart, sniffPicture, type PictureFormat } from "./sniff";
 
 export const DEFAULT_MAX_REDIRECTS = 3;
 
@@ -69,7 +72,7 @@ export class NotAPictureError extends Error {
   override name = "NotAPictureError";
 }
 
-/** Our own deadline passed. The name makes service-kit's isTransient count it as a network failure. */
+/** Our own deadline passed. The name makes isTransient (@lectra/resilience) count it as a network failure. */
 export class FetchTimeoutError extends Error {
   override name = "TimeoutError";
 }
@@ -87,6 +90,12 @@ export interface DownloadedPicture extends PictureFormat {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** The first bytes, printable, for an error message about a body that is not what was asked for. */
+export function describeStart(data: Buffer): string {
+  const start = data.subarray(0, 16).toString("latin1");
+  return JSON.stringify(start.replace(/[^\x20-\x7e]/g, "."));
+}
 
 async function systemResolve(hostname: string): Promise<ResolvedAddress[]> {
   return lookup(hostname, { all: true, verbatim: true });
@@ -139,9 +148,10 @@ export class SafeFetch {
   /** Downloads a picture: the bytes must be a PNG or JPEG with a size. */
   async picture(url: string, signal?: AbortSignal): Promise<DownloadedPicture> {
     const fetched = await this.get(url, { signal, accept: "image/png,image/jpeg;q=0.9" });
-    const format = sniffPicture(fetched.body);
-    if (!format) {
-      throw new NotAPictureError(`${fetched.url} is not a PNG or JPEG (${fetched.contentType || "no content type"}, starts ${describeStart(fetched.body)})`);
+    const format = readPicture(fetched.body);
+    if ("problem" in format) {
+      const got = `${fetched.contentType || "no content type"}, starts ${describeStart(fetched.body)}`;
+      throw new NotAPictureError(`${fetched.url} is not a PNG or JPEG (${got}): it ${format.problem}`);
     }
     return { ...format, url: fetched.url, data: fetched.body };
   }

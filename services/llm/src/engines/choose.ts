@@ -1,7 +1,7 @@
-// Which engines the service runs with, from its settings: the model server the
+// Which engines the service runs with, from its config: the model server the
 // provider names (or none), the writer on top of it, and the tagger mode.
 import type { Logger } from "@lectra/service-kit";
-import type { LlmSettings } from "../settings";
+import type { LlmConfig } from "../config";
 import type { Engines, LanguageModel } from "./engine";
 import { DEFAULT_ATTEMPTS, DEFAULT_BASE_DELAY_MS, ModelCalls, type CallLimits } from "./model-calls";
 import { ModelTagger } from "./model-tagger";
@@ -10,24 +10,24 @@ import { OllamaModel } from "./ollama";
 import { OpenAIModel } from "./openai";
 import { ruleTagger } from "./rule-tagger";
 
-export function chooseEngines(settings: LlmSettings, log: Logger): Engines {
+export function chooseEngines(config: LlmConfig, log: Logger): Engines {
   const limits: CallLimits = {
-    concurrency: settings.concurrency,
-    timeoutMs: settings.callTimeoutMs,
+    concurrency: config.concurrency,
+    timeoutMs: config.callTimeoutMs,
     attempts: DEFAULT_ATTEMPTS,
     baseDelayMs: DEFAULT_BASE_DELAY_MS,
   };
   let model: LanguageModel | undefined;
-  switch (settings.provider) {
+  switch (config.provider) {
     case "ollama":
-      model = new OllamaModel(settings.ollamaHost, settings.model, settings.pull, new ModelCalls("ollama", settings.model, limits, log));
+      model = new OllamaModel(config.ollamaHost, config.model, config.pull, new ModelCalls("ollama", config.model, limits, log));
       break;
     case "openai":
-      model = new OpenAIModel(settings.openaiBaseUrl, settings.model, settings.openaiApiKey, new ModelCalls("openai", settings.model, limits, log));
+      model = new OpenAIModel(config.openaiBaseUrl, config.model, config.openaiApiKey, new ModelCalls("openai", config.model, limits, log));
       break;
     case "none":
       model = undefined;
   }
-  const tagger = model && settings.tagger !== "rules" ? new ModelTagger(model, settings.tagger) : ruleTagger;
+  const tagger = model && config.tagger !== "rules" ? new ModelTagger(model, config.tagger) : ruleTagger;
   return { model, topicWriter: model && new ModelWriter(model), tagger };
 }

@@ -3,7 +3,7 @@
 // LanguageModel is a model server (Ollama, OpenAI-compatible) that the
 // model-backed writer and tagger ask for JSON.
 import type { LectureSource, Slide } from "@lectra/proto";
-import type { CircuitBreaker } from "@lectra/service-kit";
+import type { CircuitBreaker } from "@lectra/resilience";
 
 export interface Outline {
   title: string;

@@ -5,7 +5,8 @@
 // 5xx). A try that ran into its deadline is not repeated: a model that needed
 // the whole deadline once will need it again, and the caller is waiting.
 import { SpanStatusCode, trace } from "@opentelemetry/api";
-import { HttpStatusError, isNetworkError, isTransient, withRetry, type Logger } from "@lectra/service-kit";
+import { HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
+import type { Logger } from "@lectra/service-kit";
 import pLimit, { type LimitFunction } from "p-limit";
 
 export interface CallLimits {

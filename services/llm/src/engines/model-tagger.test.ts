@@ -8,7 +8,7 @@ import type { Slide } from "@lectra/proto";
 import { RpcError, statusName } from "@lectra/service-kit";
 import { acceptModelTags, ModelTagger, WORDS_CHANGED } from "./model-tagger";
 import { tagNarration } from "./rule-tagger";
-import { deadUrl, live, MODEL, ollamaAt } from "./test-engines";
+import { deadUrl, live, MODEL, ollamaAt } from "../testing/engines";
 
 const slide: Slide = {
   index: 0,

@@ -6,7 +6,7 @@ import { FakeOllama } from "@lectra/fakes";
 import type { LectureSource } from "@lectra/proto";
 import { RpcError, statusName } from "@lectra/service-kit";
 import { ModelWriter } from "./model-writer";
-import { collect, deadUrl, live, MODEL, ollamaAt } from "./test-engines";
+import { collect, deadUrl, live, MODEL, ollamaAt } from "../testing/engines";
 import { UnusableAnswerError } from "./structured";
 
 const topic: LectureSource = { source: { $case: "topic", value: "ocean tides" } };

@@ -3,7 +3,8 @@
 // there, and a streamed pull when LECTRA_LLM_PULL=1. Each call gets its own
 // lightweight client whose fetch carries that call's signal, so a call can be
 // cancelled on its own; the global fetch (undici) keeps connections alive.
-import { CircuitBreaker, cancelled, failedPrecondition, HttpStatusError, isNetworkError, unavailable } from "@lectra/service-kit";
+import { CircuitBreaker, HttpStatusError, isNetworkError } from "@lectra/resilience";
+import { cancelled, failedPrecondition, unavailable } from "@lectra/service-kit";
 import { Ollama } from "ollama";
 import type { JsonChat, LanguageModel, ModelProgress } from "./engine";
 import { cannotConnect, isDeadline, networkDetail, type ModelCalls } from "./model-calls";

@@ -7,7 +7,7 @@ import { RpcError, statusName } from "@lectra/service-kit";
 import { ModelTagger } from "./model-tagger";
 import { ModelWriter } from "./model-writer";
 import { strictSchema } from "./openai";
-import { collect, deadUrl, live, openaiAt } from "./test-engines";
+import { collect, deadUrl, live, openaiAt } from "../testing/engines";
 
 const topic: LectureSource = { source: { $case: "topic", value: "photosynthesis" } };
 const KEY = "sk-test-123";

@@ -2,7 +2,8 @@
 // server, LM Studio, hosted APIs. Plain fetch (undici keeps connections alive):
 // POST {base}/chat/completions with a json_schema response format, and
 // GET {base}/models to check the model is served.
-import { CircuitBreaker, cancelled, failedPrecondition, HttpStatusError, isNetworkError, unavailable } from "@lectra/service-kit";
+import { CircuitBreaker, HttpStatusError, isNetworkError } from "@lectra/resilience";
+import { cancelled, failedPrecondition, unavailable } from "@lectra/service-kit";
 import type { JsonChat, LanguageModel, ModelProgress } from "./engine";
 import { cannotConnect, isDeadline, networkDetail, type ModelCalls } from "./model-calls";
 import { AVAILABILITY_COOL_DOWN_MS } from "./ollama";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CircuitBreaker } from "@lectra/service-kit";
+import { CircuitBreaker } from "@lectra/resilience";
 import { z } from "zod";
 import type { ChatMessage, JsonChat, LanguageModel } from "./engine";
 import { outlineSchema, slideSchema } from "./schemas";

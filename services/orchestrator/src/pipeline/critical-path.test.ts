@@ -1,12 +1,15 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Stage } from "@lectra/proto";
-import { criticalPath, stagedSeconds, type StageRun } from "./critical-path";
+import { criticalPath, stagedSeconds, type TimedRun } from "./critical-path";
+import { LECTURE_GRAPH } from "./lecture";
 
-const run = (stage: Stage, seconds: number, slideIndex?: number): StageRun => ({ stage, seconds, slideIndex });
+const WITH_CLIPS = { skipVideo: false, constantFrameRate: false };
+
+const run = (stage: Stage, seconds: number, slideIndex?: number): TimedRun => ({ stage, seconds, slideIndex });
 
 /** Two slides: slide 0 is image-bound, slide 1 speech-bound and the slowest overall. */
-const RUNS: StageRun[] = [
+const RUNS: TimedRun[] = [
   run(Stage.STAGE_OUTLINE, 8),
   run(Stage.STAGE_CONTENT, 6, 0),
   run(Stage.STAGE_IMAGE, 5, 0),
@@ -28,7 +31,7 @@ const RUNS: StageRun[] = [
 describe("critical path", () => {
   it("is the longest chain through the per-slide graph", () => {
     // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; clip 0.5; then video 3 → 25.5.
-    const cp = criticalPath(RUNS);
+    const cp = criticalPath(LECTURE_GRAPH, WITH_CLIPS, RUNS);
     assert.equal(cp.seconds, 25.5);
     assert.deepEqual(
       cp.path.map((r) => [r.stage, r.slideIndex]),
@@ -46,14 +49,14 @@ describe("critical path", () => {
   it("ends at the deck when the deck is the last thing to finish", () => {
     const slowDeck = RUNS.map((r) => (r.stage === Stage.STAGE_DECK ? { ...r, seconds: 10 } : r));
     // deck waits for every content and image: slide 0's image ends at 19, slide 1's at 17 + 3 = 20 → 30.
-    const cp = criticalPath(slowDeck);
+    const cp = criticalPath(LECTURE_GRAPH, WITH_CLIPS, slowDeck);
     assert.equal(cp.seconds, 30);
     assert.deepEqual(cp.path.map((r) => r.stage), [Stage.STAGE_OUTLINE, Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_DECK]);
   });
 
-  it("the staged schedule waits for every stage: the slowest slide where the original ran slides side by side, all of them where it ran them in turn", () => {
+  it("the staged schedule waits for every stage: the slowest slide where slides run side by side, all of them where they run in turn", () => {
     // 8 + content max 9 + image max 5 + tags 1 + 1 + speech 2 + 4 + frame max 1 + clip max 0.5 + deck 2 + captions 0.5 + video 3
-    assert.equal(stagedSeconds(RUNS), 37);
+    assert.equal(stagedSeconds(LECTURE_GRAPH, RUNS), 37);
   });
 
   it("never exceeds the staged schedule, whatever the durations", () => {
@@ -61,13 +64,21 @@ describe("critical path", () => {
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 10;
     for (let trial = 0; trial < 50; trial++) {
       const runs = RUNS.map((r) => ({ ...r, seconds: random() }));
-      assert.ok(criticalPath(runs).seconds <= stagedSeconds(runs) + 1e-9);
+      assert.ok(criticalPath(LECTURE_GRAPH, WITH_CLIPS, runs).seconds <= stagedSeconds(LECTURE_GRAPH, runs) + 1e-9);
     }
+  });
+
+  it("at a constant frame rate, the video waits for every frame and all the speech instead of clips", () => {
+    const runs = RUNS.filter((r) => r.stage !== Stage.STAGE_CLIP);
+    // the last speech ends at 8 + 9 + 1 + 4 = 22 (slide 1), after every frame (slide 0's at 20): 22 + video 3.
+    const cp = criticalPath(LECTURE_GRAPH, { skipVideo: false, constantFrameRate: true }, runs);
+    assert.equal(cp.seconds, 25);
+    assert.deepEqual(cp.path.map((r) => r.stage).at(-1), Stage.STAGE_VIDEO);
   });
 
   it("handles a job that stopped early (missing stages)", () => {
     const partial = RUNS.filter((r) => r.stage === Stage.STAGE_OUTLINE || r.stage === Stage.STAGE_CONTENT);
-    assert.equal(criticalPath(partial).seconds, 17);
-    assert.equal(criticalPath([]).seconds, 0);
+    assert.equal(criticalPath(LECTURE_GRAPH, WITH_CLIPS, partial).seconds, 17);
+    assert.equal(criticalPath(LECTURE_GRAPH, WITH_CLIPS, []).seconds, 0);
   });
 });

@@ -1,26 +1,20 @@
-// How fast a job could have been, and how fast the old system would have been,
-// from the stage durations the job recorded.
+// How fast a job could have been, and how long a stage-by-stage schedule of
+// the same work would have taken, from the stage runs the job recorded and the
+// edges of its graph.
 //
-// The per-slide graph (DESIGN.md): outline → content_i → {image_i, tags_i};
-// tags_i → speech_i; {content_i, image_i} → frame_i; {frame_i, speech_i} →
-// clip_i; every content and image → deck; every speech → captions; every clip
-// → video. Its longest
-// path, with each node weighted by its recorded duration, is the lower bound on
-// wall time with unlimited parallelism: no schedule of these stages can beat it.
+// The longest path through the graph, each node weighted by its recorded
+// duration, is the lower bound on wall time with unlimited parallelism: no
+// schedule of these stages can beat it.
 //
-// The original ran stage by stage, each stage waiting for the one before: every
-// slide's content, then every picture, then the tagging, the speech, the frames,
-// and last the deck, captions and video. Its measured times (DESIGN.md) say how
-// each stage ran: content and pictures side by side (10 slides of 6–12 s content
-// took 12–20 s), tagging and speech one slide after another (ten 0.5–0.8 s
-// taggings took 5–8 s; the slides' speech 18–25 s). With the same durations
-// that schedule takes: outline + the slowest content + the slowest picture + all
-// taggings + all speech + the slowest frame + the slowest clip + deck + captions
-// + video.
-import { Stage } from "@lectra/proto";
+// The staged schedule runs the stages in the graph's order, each waiting for
+// every slide of the one before: a stage whose slides run side by side takes
+// its slowest slide, one whose slides run one after another (inTurn) takes
+// them all added up. docs/architecture.md says where this model comes from.
+import type { Stage } from "@lectra/proto";
+import { stagesOf, stepsFor, type JobOptions, type Graph } from "./graph";
 
 /** One recorded stage run: its stage, its slide (undefined for whole-lecture stages) and how long it took. */
-export interface StageRun {
+export interface TimedRun {
   stage: Stage;
   slideIndex: number | undefined;
   seconds: number;
@@ -29,48 +23,48 @@ export interface StageRun {
 export interface CriticalPath {
   seconds: number;
   /** The runs on the longest path, in order. */
-  path: StageRun[];
+  path: TimedRun[];
 }
 
-const PER_SLIDE = [Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_TAGS, Stage.STAGE_SPEECH, Stage.STAGE_FRAME, Stage.STAGE_CLIP];
-
-/** Finish time of each node on an infinitely parallel machine, and the path that led there. */
+/** Finish time of a node on an infinitely parallel machine, and the path that led there. */
 interface Reach {
   at: number;
-  path: StageRun[];
+  path: TimedRun[];
 }
 
 const none: Reach = { at: 0, path: [] };
-const later = (a: Reach, b: Reach) => (b.at > a.at ? b : a);
-const latest = (list: Reach[]) => list.reduce(later, none);
+const latest = (list: Reach[]) => list.reduce((a, b) => (b.at > a.at ? b : a), none);
 
-export function criticalPath(runs: StageRun[]): CriticalPath {
-  const find = (stage: Stage, slide?: number) => runs.find((r) => r.stage === stage && r.slideIndex === slide);
-  const after = (from: Reach, run: StageRun | undefined): Reach => (run ? { at: from.at + run.seconds, path: [...from.path, run] } : from);
+/** The graph's longest path for a job with these options; steps without a recorded run take no time. */
+export function criticalPath(graph: Graph, options: JobOptions, runs: TimedRun[]): CriticalPath {
+  const slides = [...new Set(runs.flatMap((r) => (r.slideIndex === undefined ? [] : [r.slideIndex])))].sort((a, b) => a - b);
+  const steps = stepsFor(graph, options);
+  const scopeOf = new Map(steps.map((s) => [s.name, s.scope]));
+  const reached = new Map<string, Reach>();
+  const key = (name: string, slide?: number) => (slide === undefined ? name : `${name}#${slide}`);
+  const reachOf = (name: string, slide?: number) => reached.get(key(name, slide)) ?? none;
 
-  const outline = after(none, find(Stage.STAGE_OUTLINE));
-  const slides = [...new Set(runs.filter((r) => r.slideIndex !== undefined).map((r) => r.slideIndex!))].sort((a, b) => a - b);
-  const perSlide = slides.map((i) => {
-    const content = after(outline, find(Stage.STAGE_CONTENT, i));
-    const image = after(content, find(Stage.STAGE_IMAGE, i));
-    const speech = after(after(content, find(Stage.STAGE_TAGS, i)), find(Stage.STAGE_SPEECH, i));
-    const frame = after(image, find(Stage.STAGE_FRAME, i));
-    const clip = after(later(frame, speech), find(Stage.STAGE_CLIP, i));
-    return { content, image, speech, frame, clip };
-  });
-  const deck = after(latest(perSlide.flatMap((s) => [s.content, s.image])), find(Stage.STAGE_DECK));
-  const spoken = latest(perSlide.map((s) => s.speech));
-  const captions = after(spoken, find(Stage.STAGE_CAPTIONS));
-  const video = after(latest(perSlide.map((s) => s.clip)), find(Stage.STAGE_VIDEO));
-  const end = latest([outline, ...perSlide.map((s) => s.clip), deck, captions, video]);
+  for (const step of steps) {
+    const instances = step.scope === "slide" ? slides : [undefined];
+    for (const slide of instances) {
+      const before = [...step.needs, ...step.uses].flatMap((name) => {
+        if (scopeOf.get(name) === "lecture") return [reachOf(name)];
+        return slide === undefined ? slides.map((i) => reachOf(name, i)) : [reachOf(name, slide)];
+      });
+      const start = latest(before);
+      const run = step.stage === undefined ? undefined : runs.find((r) => r.stage === step.stage && r.slideIndex === slide);
+      reached.set(key(step.name, slide), run ? { at: start.at + run.seconds, path: [...start.path, run] } : start);
+    }
+  }
+  const end = latest([...reached.values()]);
   return { seconds: end.at, path: end.path };
 }
 
-/** Stages the original ran one slide after another; the other per-slide stages ran side by side. */
-const ONE_AFTER_ANOTHER = new Set([Stage.STAGE_TAGS, Stage.STAGE_SPEECH]);
-
-export function stagedSeconds(runs: StageRun[]): number {
-  const durations = (stage: Stage) => runs.filter((r) => r.stage === stage).map((r) => r.seconds);
-  const stageTime = (stage: Stage) => (ONE_AFTER_ANOTHER.has(stage) ? durations(stage).reduce((a, b) => a + b, 0) : Math.max(0, ...durations(stage)));
-  return [Stage.STAGE_OUTLINE, ...PER_SLIDE, Stage.STAGE_DECK, Stage.STAGE_CAPTIONS, Stage.STAGE_VIDEO].reduce((sum, s) => sum + stageTime(s), 0);
+/** The stage-by-stage schedule of the same runs. */
+export function stagedSeconds(graph: Graph, runs: TimedRun[]): number {
+  const inTurn = new Set(graph.steps.filter((s) => s.inTurn).map((s) => s.stage));
+  return stagesOf(graph).reduce((sum, stage) => {
+    const durations = runs.filter((r) => r.stage === stage).map((r) => r.seconds);
+    return sum + (inTurn.has(stage) ? durations.reduce((a, b) => a + b, 0) : Math.max(0, ...durations));
+  }, 0);
 }

@@ -1,24 +1,26 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Stage } from "@lectra/proto";
-import { stageReport, type StageSpan } from "./report";
+import { LECTURE_GRAPH } from "./lecture";
+import { stageReport } from "./report";
+import type { StageRun } from "./stage";
 
-const span = (name: string, startMs: number, endMs: number, slideIndex?: number): StageSpan => ({ name, startMs, endMs, slideIndex });
+const run = (stage: Stage, startMs: number, endMs: number, slideIndex?: number): StageRun => ({ stage, startMs, endMs, slideIndex });
 
 describe("stage report", () => {
-  const spans = [
-    span("stage.outline", 1000, 2000),
-    span("stage.content", 2000, 3000, 0),
-    span("stage.content", 2000, 4000, 1),
-    span("stage.tags", 3000, 3500, 0),
-    span("stage.tags", 4000, 4500, 1),
-    span("stage.speech", 3500, 5500, 0),
-    span("stage.speech", 4500, 7500, 1),
-    span("stage.video", 7500, 8500),
+  const runs = [
+    run(Stage.STAGE_OUTLINE, 1000, 2000),
+    run(Stage.STAGE_CONTENT, 2000, 3000, 0),
+    run(Stage.STAGE_CONTENT, 2000, 4000, 1),
+    run(Stage.STAGE_TAGS, 3000, 3500, 0),
+    run(Stage.STAGE_TAGS, 4000, 4500, 1),
+    run(Stage.STAGE_SPEECH, 3500, 5500, 0),
+    run(Stage.STAGE_SPEECH, 4500, 7500, 1),
+    run(Stage.STAGE_VIDEO, 7500, 8500),
   ];
-  const report = stageReport(spans, 1000, 9000);
+  const report = stageReport(LECTURE_GRAPH, { skipVideo: false, constantFrameRate: false }, runs, 1000, 9000);
 
-  it("counts, adds up and spans each stage, in pipeline order", () => {
+  it("counts, adds up and spans each stage, in the graph's order", () => {
     assert.deepEqual(report.stages.map((s) => s.spanName), ["stage.outline", "stage.content", "stage.tags", "stage.speech", "stage.video"]);
     const speech = report.stages.find((s) => s.stage === Stage.STAGE_SPEECH)!;
     assert.equal(speech.count, 2);

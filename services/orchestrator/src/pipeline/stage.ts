@@ -4,7 +4,8 @@
 import { SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
 import { status } from "@grpc/grpc-js";
 import { Stage, StageStatus, stageToJSON, type StageUpdate } from "@lectra/proto";
-import { ATTR_CACHE_HIT, DependencyError, RpcError, statusName, type CallOptions } from "@lectra/service-kit";
+import { DependencyError, statusName, type CallOptions } from "@lectra/clients";
+import { ATTR_CACHE_HIT, RpcError } from "@lectra/service-kit";
 
 export const ATTR_JOB_ID = "lectra.job.id";
 export const ATTR_SLIDE_INDEX = "lectra.slide.index";
@@ -40,6 +41,15 @@ export function stageError(stage: Stage, slideIndex: number | undefined, error: 
   return new StageError(stage, slideIndex, status.INTERNAL, `${where(stage, slideIndex)} failed: ${message}`);
 }
 
+/** One run of a stage, timed by runStage: what the job's report is computed from. */
+export interface StageRun {
+  stage: Stage;
+  slideIndex: number | undefined;
+  /** performance.now() at its start and end. */
+  startMs: number;
+  endMs: number;
+}
+
 export interface StageRunner {
   jobId: string;
   tracer: Tracer;
@@ -49,6 +59,8 @@ export interface StageRunner {
   /** The job asked the services not to use their result caches. */
   bypassCache: boolean;
   onUpdate(update: StageUpdate): void;
+  /** Every run that ended, however it ended. */
+  recordRun(run: StageRun): void;
 }
 
 /** What a stage's work gets: its span, and the options for its calls (cancellation, cache). */
@@ -72,7 +84,12 @@ export async function runStage<T>(
   };
   return job.tracer.startActiveSpan(spanName(stage), { attributes }, job.parent, async (span) => {
     const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
+    /** Records the run with the job, and says how long it took. */
+    const finished = () => {
+      const ended = performance.now();
+      job.recordRun({ stage, slideIndex, startMs: started, endMs: ended });
+      return (ended - started) / 1000;
+    };
     let cacheHits = 0;
     const call: CallOptions = {
       signal: job.signal,
@@ -89,7 +106,7 @@ export async function runStage<T>(
       const detail = [describe?.(result), cacheHits > 0 ? "cached" : ""].filter(Boolean).join(", ");
       if (detail) span.setAttribute("lectra.detail", detail);
       span.end();
-      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FINISHED, seconds: seconds(), detail });
+      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FINISHED, seconds: finished(), detail });
       return result;
     } catch (error) {
       if (job.signal.aborted) {
@@ -97,14 +114,14 @@ export async function runStage<T>(
         span.addEvent("cancelled");
         span.setAttribute("lectra.cancelled", true);
         span.end();
-        job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_CANCELLED, seconds: seconds(), detail: "" });
+        job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_CANCELLED, seconds: finished(), detail: "" });
         throw error;
       }
       const failure = stageError(stage, slideIndex, error);
       span.recordException(failure);
       span.setStatus({ code: SpanStatusCode.ERROR, message: `${statusName(failure.code)}: ${failure.message}` });
       span.end();
-      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FAILED, seconds: seconds(), detail: failure.message });
+      job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FAILED, seconds: finished(), detail: failure.message });
       throw failure;
     }
   });

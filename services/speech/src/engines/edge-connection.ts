@@ -19,7 +19,7 @@
 //   data handler; the handler is wrapped so such a frame ends this connection
 //   (and fails its request, which is then tried again) instead of the process.
 import { MsEdgeTTS, OUTPUT_FORMAT } from "msedge-tts";
-import { HttpStatusError } from "@lectra/service-kit";
+import { HttpStatusError } from "@lectra/resilience";
 
 /** Asked of Edge for every segment: 24 kHz mono MP3, which we decode to our PCM. */
 export const EDGE_OUTPUT_FORMAT = OUTPUT_FORMAT.AUDIO_24KHZ_48KBITRATE_MONO_MP3;

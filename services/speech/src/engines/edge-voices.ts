@@ -3,7 +3,7 @@
 // cancelled; the request is otherwise the same (the list URL with its trusted
 // client token), plus the Sec-MS-GEC token that the service's socket also asks for.
 import { createHash } from "node:crypto";
-import { HttpStatusError } from "@lectra/service-kit";
+import { HttpStatusError } from "@lectra/resilience";
 import type { Voice } from "./engine";
 import { isPlainName } from "./edge-ssml";
 

@@ -9,7 +9,8 @@
 // engine is skipped for a while (a circuit breaker), so a lecture's later
 // segments go straight to the fallback instead of each paying the timeout.
 import * as path from "node:path";
-import { CircuitBreaker, HttpStatusError, isNetworkError, isTransient, withRetry, type Logger } from "@lectra/service-kit";
+import { CircuitBreaker, HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
+import type { Logger } from "@lectra/service-kit";
 import pLimit, { type LimitFunction } from "p-limit";
 import Piscina from "piscina";
 import type { Delivery, SpeechEngine, SpokenClip, Voice } from "./engine";

@@ -1,0 +1,6 @@
+// Running programs as child processes: a LECTRA service, started the way a
+// deployment starts it and awaited until SERVING (lectra up/demo, the
+// process-level tests), and the binaries shipped in npm packages (ffmpeg,
+// ffprobe) that the video service and the tests run.
+export * from "./launcher";
+export * from "./binaries";

@@ -1,0 +1,159 @@
+// A job's work as a graph of steps. The lecture's graph is declared once
+// (lecture.ts); everything that needs its shape reads it from there: the
+// scheduler runs it, progress counts its stage runs, the critical path and the
+// staged estimate walk its edges, and the report lists its stages in its order.
+//
+// A step runs once per lecture or once per slide, after the steps it needs.
+// Declaring steps in order is what makes the graph acyclic: a step can only
+// name steps declared before it, and the types check the names and the shapes
+// of their results.
+import type { Stage } from "@lectra/proto";
+import type { CallOptions } from "@lectra/clients";
+import type { LectureEnv } from "./env";
+
+export type Scope = "lecture" | "slide";
+
+/** Which variant of the pipeline a job runs: steps may be left out for it. */
+export interface JobOptions {
+  skipVideo: boolean;
+  constantFrameRate: boolean;
+}
+
+/** What a step's call gets besides its inputs. */
+export interface StepContext extends LectureEnv {
+  /** The slide a per-slide step works on; undefined for per-lecture steps. */
+  slide: number | undefined;
+  /** Cancellation and cache options for the service calls it makes. */
+  call: CallOptions;
+}
+
+/** One declared step, as the scheduler and the analyses see it. */
+export interface Step {
+  name: string;
+  scope: Scope;
+  /** The stage it reports as (span, events, progress, report); a step without one is bookkeeping. */
+  stage?: Stage;
+  /** Steps whose results it waits for; if one of them is left out, so is this step. */
+  needs: readonly string[];
+  /** Steps whose results it takes when they run; undefined when they are left out. */
+  uses: readonly string[];
+  /** Left out of jobs for which this says false. */
+  when?: (options: JobOptions) => boolean;
+  /**
+   * In the staged schedule (critical-path.ts), whether this stage's slides run
+   * one after another rather than side by side.
+   */
+  inTurn: boolean;
+  run(input: Record<string, unknown>, context: StepContext): Promise<unknown>;
+  /** A few words on the result, for the stage's events and span. */
+  describe?(result: unknown): string;
+}
+
+/** Where the number of slides comes from: a per-lecture step's result. */
+export interface SlidePlan {
+  step: string;
+  count(result: unknown): number;
+}
+
+/** A graph as the scheduler and the analyses read it: its steps in order, and where the slides come from. */
+export interface Graph {
+  readonly steps: readonly Step[];
+  readonly slidePlan?: SlidePlan;
+}
+
+type Names<L, S> = Extract<keyof L | keyof S, string>;
+type SlideValue<L, S, K> = K extends keyof S ? S[K] : K extends keyof L ? L[K] : never;
+type LectureValue<L, S, K> = K extends keyof S ? S[K][] : K extends keyof L ? L[K] : never;
+
+/** A per-slide step's input: the same slide's results of per-slide steps, the lecture's of per-lecture ones. */
+export type SlideInput<L, S, N extends string, U extends string> = { [K in N]: SlideValue<L, S, K> } & { [K in U]: SlideValue<L, S, K> | undefined };
+/** A per-lecture step's input: every slide's results of per-slide steps, in slide order. */
+export type LectureInput<L, S, N extends string, U extends string> = { [K in N]: LectureValue<L, S, K> } & { [K in U]: LectureValue<L, S, K> | undefined };
+
+interface Declaration<I, R> {
+  stage?: Stage;
+  needs?: readonly string[];
+  uses?: readonly string[];
+  when?: (options: JobOptions) => boolean;
+  inTurn?: boolean;
+  run(input: I, context: StepContext): Promise<R>;
+  describe?(result: R): string;
+}
+
+/**
+ * The graph, built step by step: `lecture(...)` and `slide(...)` each return a
+ * new graph with one more step, whose result type the later steps see.
+ */
+export class StageGraph<L = {}, S = {}> implements Graph {
+  constructor(
+    readonly steps: readonly Step[] = [],
+    readonly slidePlan?: SlidePlan,
+  ) {}
+
+  lecture<Name extends string, R, N extends Names<L, S> = never, U extends Names<L, S> = never>(
+    name: Name,
+    declaration: Declaration<LectureInput<L, S, N, U>, R> & { needs?: readonly N[]; uses?: readonly U[] },
+  ): StageGraph<L & Record<Name, R>, S> {
+    return new StageGraph(this.with(name, "lecture", declaration as Declaration<never, unknown>), this.slidePlan);
+  }
+
+  slide<Name extends string, R, N extends Names<L, S> = never, U extends Names<L, S> = never>(
+    name: Name,
+    declaration: Declaration<SlideInput<L, S, N, U>, R> & { needs?: readonly N[]; uses?: readonly U[] },
+  ): StageGraph<L, S & Record<Name, R>> {
+    if (!this.slidePlan) throw new Error(`step "${name}" runs per slide, but the graph does not say where the slides come from yet`);
+    return new StageGraph(this.with(name, "slide", declaration as Declaration<never, unknown>), this.slidePlan);
+  }
+
+  /** Per-slide steps start once this per-lecture step says how many slides there are. */
+  slidesFrom<Name extends Extract<keyof L, string>>(step: Name, count: (result: L[Name]) => number): StageGraph<L, S> {
+    return new StageGraph(this.steps, { step, count: count as (result: unknown) => number });
+  }
+
+  private with(name: string, scope: Scope, d: Declaration<never, unknown>): Step[] {
+    if (this.steps.some((s) => s.name === name)) throw new Error(`step "${name}" is declared twice`);
+    const needs = d.needs ?? [];
+    const uses = d.uses ?? [];
+    for (const dep of [...needs, ...uses]) {
+      const found = this.steps.find((s) => s.name === dep);
+      if (!found) throw new Error(`step "${name}" needs "${dep}", which is not declared before it`);
+    }
+    const step: Step = {
+      name,
+      scope,
+      stage: d.stage,
+      needs,
+      uses,
+      when: d.when,
+      inTurn: d.inTurn ?? false,
+      run: d.run as Step["run"],
+      describe: d.describe as Step["describe"],
+    };
+    return [...this.steps, step];
+  }
+}
+
+/** The steps a job with these options runs, in declaration order. */
+export function stepsFor(graph: Graph, options: JobOptions): Step[] {
+  const kept = new Set<string>();
+  const steps: Step[] = [];
+  for (const step of graph.steps) {
+    if (step.when && !step.when(options)) continue;
+    if (!step.needs.every((n) => kept.has(n))) continue;
+    kept.add(step.name);
+    steps.push(step);
+  }
+  return steps;
+}
+
+/** The distinct stages a graph reports, in declaration order. */
+export function stagesOf(graph: Graph): Stage[] {
+  return [...new Set(graph.steps.flatMap((s) => (s.stage === undefined ? [] : [s.stage])))];
+}
+
+/** How many stage runs a job with these options makes for this many slides: the progress total. */
+export function plannedRuns(graph: Graph, options: JobOptions, slides: number): number {
+  return stepsFor(graph, options)
+    .filter((s) => s.stage !== undefined)
+    .reduce((sum, s) => sum + (s.scope === "slide" ? slides : 1), 0);
+}

@@ -1,0 +1,62 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { status } from "@grpc/grpc-js";
+import { GenerateRequest } from "@lectra/proto";
+import { RpcError } from "@lectra/service-kit";
+import { TOPIC_SLIDES, validateGenerate } from "./request";
+
+const SCRIPT = "# Tides\n\n## The Moon\n- pulls the sea\n\nThe Moon pulls the sea towards it.\n";
+
+const request = (fields: Partial<GenerateRequest>) => GenerateRequest.fromPartial(fields);
+
+/** The field an INVALID_ARGUMENT names, and its message. */
+function refusal(fields: Partial<GenerateRequest>): { field: string; problem: string } {
+  try {
+    validateGenerate(request(fields));
+  } catch (error) {
+    assert.ok(error instanceof RpcError, `not an RpcError: ${error}`);
+    assert.equal(error.code, status.INVALID_ARGUMENT);
+    const [field, ...rest] = error.message.split(": ");
+    return { field, problem: rest.join(": ") };
+  }
+  assert.fail("the request was accepted");
+}
+
+describe("GenerateRequest validation", () => {
+  const topic = (value: string) => ({ $case: "topic", value }) as const;
+  const cases: Array<[string, string, Partial<GenerateRequest>, RegExp]> = [
+    ["no source", "source", {}, /set either topic or script/],
+    ["an empty topic", "topic", { source: topic("   ") }, /is empty/],
+    ["a two-letter topic", "topic", { source: topic("ab") }, /at least 3 characters/],
+    ["an over-long topic", "topic", { source: topic("x".repeat(501)) }, /is 501 characters; the limit is 500/],
+    ["slide_count above the limit", "slide_count", { source: topic("The water cycle"), slideCount: 31 }, /must be 1\.\.30, got 31/],
+    ["a negative slide_count", "slide_count", { source: topic("The water cycle"), slideCount: -1 }, /got -1/],
+    ["slide_count with a script", "slide_count", { source: { $case: "script", value: SCRIPT }, slideCount: 3 }, /a script brings its own slides/],
+    ["a script with no slides", "script", { source: { $case: "script", value: "# Title only\n\nSome words.\n" } }, /./],
+    ["a slide with no narration", "script", { source: { $case: "script", value: "# T\n\n## Empty one\n- a bullet\n" } }, /slide 1 "Empty one" has no narration/],
+    ["a voice name with markup", "voice", { source: topic("The water cycle"), voice: "<speak>" }, /is not a voice name/],
+    ["a frame rate with no video", "constant_frame_rate", { source: topic("The water cycle"), skipVideo: true, constantFrameRate: true }, /skip_video asks for no video/],
+  ];
+  for (const [what, field, fields, message] of cases) {
+    it(`${what} → INVALID_ARGUMENT naming ${field}`, () => {
+      const r = refusal(fields);
+      assert.equal(r.field, field);
+      assert.match(r.problem, message);
+    });
+  }
+
+  it("fills in the defaults: a topic's slide count, its spaces collapsed, the voice trimmed", () => {
+    const r = validateGenerate(request({ source: topic("  How   tides\nwork "), voice: " en-GB-SoniaNeural " }));
+    assert.deepEqual(r.source, { $case: "topic", value: "How tides work" });
+    assert.equal(r.slideCount, TOPIC_SLIDES.default);
+    assert.equal(r.voice, "en-GB-SoniaNeural");
+    assert.equal(r.scriptTitle, "");
+  });
+
+  it("a script plans its own slides and title", () => {
+    const r = validateGenerate(request({ source: { $case: "script", value: SCRIPT }, skipVideo: true }));
+    assert.equal(r.slideCount, 1);
+    assert.equal(r.scriptTitle, "Tides");
+    assert.equal(r.skipVideo, true);
+  });
+});
