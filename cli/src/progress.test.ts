@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
+import { serveInProcess, type InProcessServer } from "@lectra/testing";
 import {
   DownloadArtifactResponse,
   GenerateResponse,
@@ -60,19 +61,15 @@ const implementation: Partial<LectraServiceServer> = {
   },
 };
 
-let server: grpc.Server;
+let orchestrator: InProcessServer;
 let address: string;
 
 before(async () => {
-  server = new grpc.Server();
-  server.addService(LectraServiceService, implementation as grpc.UntypedServiceImplementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
-  );
-  address = `127.0.0.1:${port}`;
+  orchestrator = await serveInProcess(LectraServiceService, implementation as grpc.UntypedServiceImplementation);
+  address = orchestrator.address;
 });
 
-after(() => server?.forceShutdown());
+after(() => orchestrator?.stop());
 
 /** Runs the CLI with stdout and stderr piped, as in CI; async, so the stand-in orchestrator keeps answering. */
 function lectra(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -6,3 +6,4 @@ export * from "./media";
 export * from "./lectra";
 export * from "./waiting";
 export * from "./lecture-checks";
+export * from "./in-process";
