@@ -8,7 +8,7 @@ export type Method =
   | "llm.prepareModel" | "llm.outline" | "llm.writeSlide" | "llm.tagProsody"
   | "images.findPicture"
   | "slides.renderFrames" | "slides.buildDeck"
-  | "speech.synthesize"
+  | "speech.resolveVoice" | "speech.synthesize"
   | "video.renderClip" | "video.writeCaptions" | "video.assembleVideo" | "video.renderVideo";
 
 export interface Call {
@@ -73,6 +73,7 @@ export class FakeServices {
         buildDeck: stream("slides.buildDeck", (r) => [{ chunk: Buffer.from("pptx"), pageCount: r.slides.length }]),
       },
       speech: {
+        resolveVoice: unary("speech.resolveVoice", (r) => ({ voice: { name: r.name || "fake-voice", language: "en-US", description: "", engine: "fake" } })),
         // Half a second and a few samples: not a whole number of AAC frames.
         synthesize: unary("speech.synthesize", (r) => ({
           audio: { pcm: Buffer.alloc((SAMPLE_RATE / 2 + 7) * 2), sampleRate: SAMPLE_RATE },

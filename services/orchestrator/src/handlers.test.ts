@@ -1,0 +1,119 @@
+// The public API over real gRPC, in this process: the handlers on a loopback
+// port, jobs on a real store, the five services faked at their client
+// interface. What a caller sees: statuses that name the field, NOT_FOUND that
+// says what there is, and a Generate stream that ends as its job does.
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { status } from "@grpc/grpc-js";
+import { trace } from "@opentelemetry/api";
+import { GenerateRequest, JobState, LectraServiceService, type JobEvent } from "@lectra/proto";
+import { DependencyError, lectraClient, type LectraClient } from "@lectra/clients";
+import { createLogger } from "@lectra/service-kit";
+import { serveInProcess, type InProcessServer } from "@lectra/testing";
+import { lectraHandlers } from "./handlers";
+import { Jobs } from "./jobs/registry";
+import { JobStore, newJobId } from "./jobs/store";
+import { FakeServices, untilAborted } from "./testing/downstreams";
+
+const TOPIC = { source: { $case: "topic" as const, value: "How tides work" }, slideCount: 2 };
+
+describe("LectraService in process", () => {
+  const services = new FakeServices(["Tides", "The Moon"]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-api-"));
+  let server: InProcessServer;
+  let client: LectraClient;
+
+  before(async () => {
+    const store = new JobStore(dir);
+    await store.open();
+    const log = createLogger("test");
+    const jobs = new Jobs(store, services.clients, trace.getTracer("test"), log);
+    server = await serveInProcess(LectraServiceService, lectraHandlers({ jobs, store, speech: services.clients.speech, log }) as never);
+    client = lectraClient(server.address);
+  });
+  after(() => {
+    client?.downstream.close();
+    server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const refused = (field: string, code = status.INVALID_ARGUMENT) => (e: unknown) =>
+    e instanceof DependencyError && e.code === code && (code !== status.INVALID_ARGUMENT || e.details.startsWith(`${field}:`));
+
+  async function generate(request: Partial<GenerateRequest>, signal?: AbortSignal) {
+    const events: JobEvent[] = [];
+    try {
+      for await (const r of client.generate(GenerateRequest.fromPartial(request), { signal })) events.push(r.event!);
+      return { events };
+    } catch (error) {
+      return { events, error: error as DependencyError };
+    }
+  }
+
+  it("Generate streams the job from started to finished and ends OK", async () => {
+    const { events, error } = await generate(TOPIC);
+    assert.equal(error, undefined);
+    assert.equal(events[0].kind?.$case, "started");
+    const last = events.at(-1)!;
+    assert.equal(last.kind?.$case, "finished");
+    const job = (last.kind as { value: { id: string; state: JobState } }).value;
+    assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED);
+    assert.equal((await client.getJob({ jobId: job.id })).job!.state, JobState.JOB_STATE_SUCCEEDED);
+
+    const parts = [];
+    for await (const part of client.downloadArtifact({ jobId: job.id, name: "captions.vtt" })) parts.push(part);
+    assert.equal(parts[0].artifact!.name, "captions.vtt");
+    assert.match(Buffer.concat(parts.map((p) => p.chunk)).toString(), /^WEBVTT/);
+  });
+
+  it("bad requests name their field, and no job is made", async () => {
+    const before = (await client.listJobs({ pageSize: 100, pageToken: "" })).jobs.length;
+    const r = await generate({ source: { $case: "topic", value: "x" } });
+    assert.ok(refused("topic")(r.error), String(r.error));
+    assert.equal(r.events.length, 0);
+    await assert.rejects(client.listJobs({ pageSize: 101, pageToken: "" }), refused("page_size"));
+    await assert.rejects(client.listJobs({ pageSize: 10, pageToken: "not a token" }), refused("page_token"));
+    await assert.rejects(client.getJob({ jobId: "../../etc" }), refused("job_id"));
+    await assert.rejects(client.getJob({ jobId: newJobId() }), refused("", status.NOT_FOUND));
+    assert.equal((await client.listJobs({ pageSize: 100, pageToken: "" })).jobs.length, before);
+  });
+
+  it("an unknown voice is the speech service's INVALID_ARGUMENT, passed on", async () => {
+    services.on("speech.resolveVoice", async (r) => {
+      if (r.name === "nobody") throw new DependencyError("speech", "fake", status.INVALID_ARGUMENT, 'voice: "nobody" is not a voice');
+      return undefined;
+    });
+    const r = await generate({ ...TOPIC, voice: "nobody" });
+    assert.ok(refused("voice")(r.error), String(r.error));
+  });
+
+  it("an artifact the job does not have is NOT_FOUND, saying what it has; a path is refused", async () => {
+    const { jobs } = await client.listJobs({ pageSize: 1, pageToken: "" });
+    const id = jobs[0].id;
+    const read = async (name: string) => {
+      for await (const _ of client.downloadArtifact({ jobId: id, name }));
+    };
+    await assert.rejects(read("slides.pdf"), (e: DependencyError) => e.code === status.NOT_FOUND && /it has: .*deck\.pptx/.test(e.details));
+    await assert.rejects(read("../job.json"), refused("name"));
+  });
+
+  it("a caller that goes away cancels its job", async () => {
+    services.on("llm.writeSlide", (_, options) => untilAborted(options));
+    const caller = new AbortController();
+    const written = services.count("llm.writeSlide");
+    const generating = generate(TOPIC, caller.signal);
+    while (services.count("llm.writeSlide") < written + 2) await new Promise((r) => setTimeout(r, 5));
+    caller.abort();
+    const { events } = await generating;
+    const id = events[0].jobId;
+    let state = JobState.JOB_STATE_RUNNING;
+    for (let i = 0; i < 200 && state === JobState.JOB_STATE_RUNNING; i++) {
+      state = (await client.getJob({ jobId: id })).job!.state;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(state, JobState.JOB_STATE_CANCELLED);
+  });
+});
