@@ -2,8 +2,8 @@
 # Builds a stand-in for the official Node 24 slim image, for machines that cannot
 # reach Docker Hub: Debian bookworm (debootstrap minbase, from the Debian mirror
 # apt already uses) plus Node 24 and npm from the npm registry, laid out as the
-# official image lays them out (/usr/local/bin/node, npm and npx). The
-# Dockerfiles are the same on either base: they take it as BASE_IMAGE.
+# official image lays them out (/usr/local/bin/node, npm and npx).
+# deploy/Dockerfile is the same on either base: it takes it as BASE_IMAGE.
 #
 #   deploy/base-image.sh [tag]     default tag: lectra/node:24-bookworm-slim
 #

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the six service images, lectra/<service>:<version> and :latest, from
-# services/<service>/Dockerfile with the repository root as context, then prints
-# each image's size and build time.
+# deploy/Dockerfile with the repository root as context, then prints each
+# image's size and build time.
 #
 #   deploy/build-images.sh [service ...]        all six when none is named
 #
@@ -35,9 +35,13 @@ extra_ca=$(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 build() {
-  local service=$1 started
+  local service=$1 started target=runtime
   started=$(date +%s)
-  if docker build -f "services/$service/Dockerfile" --build-arg "BASE_IMAGE=$base" --build-arg "EXTRA_CA_CERTS=$extra_ca" \
+  # A service with a final stage of its own (video's adds its ffmpeg) is built to
+  # that stage, the others to the common one.
+  if grep -Eq "^FROM .+ AS $service\$" deploy/Dockerfile; then target=$service; fi
+  if docker build -f deploy/Dockerfile --build-arg "SERVICE=$service" --target "$target" \
+    --build-arg "BASE_IMAGE=$base" --build-arg "EXTRA_CA_CERTS=$extra_ca" \
     -t "lectra/$service:$version" -t "lectra/$service:latest" . >"$logs/$service.log" 2>&1; then
     echo "$(($(date +%s) - started))" >"$logs/$service.seconds"
     echo "build: lectra/$service built in $(cat "$logs/$service.seconds") s"

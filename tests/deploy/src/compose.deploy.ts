@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseScript } from "@lectra/lecture";
-import { waitUntilServing } from "@lectra/service-kit";
+import { waitUntilServing } from "@lectra/clients";
 import { callsServed, checkCaptions, checkDeck, checkVideo, eventually, freePort } from "@lectra/testing";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
