@@ -1,4 +1,4 @@
-// The stage report as a table, the way the original print profiler showed it,
+// The stage report as a table, one row per stage (runs, busy and wall time),
 // plus each stage's share of the critical path (what to speed up next).
 import type { StageReport } from "@lectra/proto";
 
