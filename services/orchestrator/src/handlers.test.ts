@@ -104,11 +104,13 @@ describe("LectraService in process", () => {
     services.on("llm.writeSlide", (_, options) => untilAborted(options));
     const caller = new AbortController();
     const written = services.count("llm.writeSlide");
-    const generating = generate(TOPIC, caller.signal);
+    const stream = client.generate(GenerateRequest.fromPartial(TOPIC), { signal: caller.signal });
+    const id = (await stream.next()).value!.event!.jobId;
     while (services.count("llm.writeSlide") < written + 2) await new Promise((r) => setTimeout(r, 5));
     caller.abort();
-    const { events } = await generating;
-    const id = events[0].jobId;
+    await assert.rejects(async () => {
+      for await (const _ of stream);
+    }, (e: DependencyError) => e.code === status.CANCELLED);
     let state = JobState.JOB_STATE_RUNNING;
     for (let i = 0; i < 200 && state === JobState.JOB_STATE_RUNNING; i++) {
       state = (await client.getJob({ jobId: id })).job!.state;
