@@ -8,22 +8,26 @@ export interface Generated {
   seconds: number;
   /** Every stage run that finished, with its detail ("cached" when a service answered from its cache). */
   finished: StageUpdate[];
+  /** Whether the job waited for a slot (admission control) before it ran. */
+  queued: boolean;
 }
 
 export async function generate(client: LectraClient, request: Partial<GenerateRequest>): Promise<Generated> {
   const started = performance.now();
   let job: Job | undefined;
   const finished: StageUpdate[] = [];
+  let queued = false;
   const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false, ...request };
   try {
     for await (const { event } of client.generate(full)) {
       if (event?.kind?.$case === "finished") job = event.kind.value;
+      if (event?.kind?.$case === "queued") queued = true;
       if (event?.kind?.$case === "stage" && event.kind.value.status === StageStatus.STAGE_STATUS_FINISHED) finished.push(event.kind.value);
     }
   } catch (error) {
     if (!job) throw error;
   }
-  return { job: job!, seconds: (performance.now() - started) / 1000, finished };
+  return { job: job!, seconds: (performance.now() - started) / 1000, finished, queued };
 }
 
 /** A lecture script with `slides` slides of `sentences` sentences each; `variant` changes every word of one slide. */

@@ -83,7 +83,7 @@ async function main() {
     const r = await load();
     results.load = r;
     console.log(`Load: ${r.jobs} lectures (5 slides each) at once, offline engines`);
-    console.log(`  ${r.succeeded}/${r.jobs} succeeded in ${f(r.wallSeconds)} s: ${f(r.jobsPerMinute, 1)} jobs per minute`);
+    console.log(`  ${r.succeeded}/${r.jobs} succeeded in ${f(r.wallSeconds)} s: ${f(r.jobsPerMinute, 1)} jobs per minute; ${r.queued} waited for a slot (LECTRA_MAX_JOBS default: 2 per core)`);
     if (r.failed.length) console.log(`  failed: ${r.failed.join("; ")}`);
     console.log(`  peak memory (MiB): ${Object.entries(r.peakMemoryMiB).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
   }

@@ -1,7 +1,7 @@
 // The `lectra` command line.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { cancelJob, downloadJob, listJobs, showReport } from "./commands/jobs";
-import { exitCode, generate, printSummary, UsageError } from "./commands/generate";
+import { cancelJob, deleteJob, downloadJob, listJobs, showReport } from "./commands/jobs";
+import { exitCode, generate, printSummary, resume, UsageError } from "./commands/generate";
 import { demo, up } from "./commands/stack";
 import { listVoices } from "./commands/voices";
 
@@ -15,10 +15,17 @@ const program = new Command()
   .name("lectra")
   .description("Turn a topic or a lecture script into a deck, a narrated video and captions.")
   .option("--orchestrator <host:port>", "the orchestrator to talk to (default: LECTRA_ORCHESTRATOR_ADDR or 127.0.0.1:50051)")
+  .option("--token <token>", "the API token, where the orchestrator asks for one (default: LECTRA_API_TOKEN, which ps does not show)")
   .showHelpAfterError()
   // Commander's own argument errors would exit 1, which scripts read as a failed
   // job: they are thrown instead, and exit 2 below like every other bad input.
-  .exitOverride();
+  .exitOverride()
+  // The clients read the token where they read TLS settings, from the
+  // environment (@lectra/clients' connection.ts): the option is its override.
+  .hook("preAction", () => {
+    const { token } = program.opts<{ token?: string }>();
+    if (token) process.env.LECTRA_API_TOKEN = token;
+  });
 
 program
   .command("up")
@@ -43,6 +50,16 @@ program
   });
 
 program
+  .command("resume <job-id>")
+  .description("continue a failed, cancelled or interrupted job; finished stages come from the cache")
+  .option("--out <dir>", "where to put the files (default: out/<job id>)")
+  .action(async (id, opts) => {
+    const { job, dir } = await resume(id, { ...opts, orchestrator: program.opts().orchestrator });
+    printSummary(job, dir);
+    process.exitCode = exitCode(job);
+  });
+
+program
   .command("jobs")
   .description("list jobs, newest first")
   .option("--limit <n>", "how many", whole("--limit"), 20)
@@ -52,6 +69,11 @@ program
   .command("cancel <job-id>")
   .description("stop a running job (what it made so far is kept)")
   .action((id) => cancelJob(id, program.opts().orchestrator));
+
+program
+  .command("rm <job-id>")
+  .description("delete a job that is not running, with its files")
+  .action((id) => deleteJob(id, program.opts().orchestrator));
 
 program
   .command("report <job-id>")

@@ -49,6 +49,8 @@ class Bars implements ProgressView {
       if (u.status === StageStatus.STAGE_STATUS_CANCELLED) bar?.update({ detail: "cancelled" });
     } else if (kind.$case === "warning") {
       this.multi.log(`warning: ${kind.value}\n`);
+    } else if (kind.$case === "queued") {
+      this.overall?.update({ detail: `waiting for a slot: ${inLine(kind.value.position)}` });
     } else if (kind.$case === "modelPull") {
       const { model, status, completedBytes, totalBytes } = kind.value;
       this.pull ??= this.multi.create(100, 0, { stage: "model".padEnd(9), detail: "" });
@@ -82,6 +84,8 @@ class Lines implements ProgressView {
       }
       case "warning":
         return log(`${pct} warning: ${kind.value}`);
+      case "queued":
+        return log(`${pct} waiting for a slot: ${inLine(kind.value.position)} (${kind.value.running} of ${kind.value.maxRunning} running)`);
       case "artifact":
         return log(`${pct} ready: ${kind.value.name}`);
       case "modelPull": {
@@ -98,6 +102,13 @@ class Lines implements ProgressView {
   }
 
   stop() {}
+}
+
+/** "next in line", "2nd in line", … */
+function inLine(position: number): string {
+  if (position <= 1) return "next in line";
+  const suffix = position % 10 === 2 && position % 100 !== 12 ? "nd" : position % 10 === 3 && position % 100 !== 13 ? "rd" : position % 10 === 1 && position % 100 !== 11 ? "st" : "th";
+  return `${position}${suffix} in line`;
 }
 
 function log(line: string) {

@@ -1,14 +1,19 @@
 // The embedded mode: all six services as child processes on one machine, each
-// its own Node process on its own port, exactly as they would be deployed.
+// its own Node process on its own port, exactly as they would be deployed, and
+// kept running: one that dies is started again (@lectra/launcher's supervisor).
+// Either all six start or none is left running.
 import { addressEnv, SERVICES, listenAddress, type ServiceName } from "@lectra/clients";
-import { checkPortFree, freePort, launchService, type LaunchedService } from "@lectra/launcher";
+import { checkPortFree, freePort, Supervisor, type LaunchOptions, type SupervisedService } from "@lectra/launcher";
 
 const COLORS = [36, 33, 35, 32, 34, 31];
 
 export interface Stack {
-  services: LaunchedService[];
+  services: SupervisedService[];
   addresses: Record<ServiceName, string>;
-  stop(): Promise<void>;
+  /** Resolves when a service died and could not be started again: stop the stack and fail. */
+  gaveUp: Promise<Error>;
+  /** Stops every service: SIGTERM (SIGKILL for one that does not exit in time), or SIGKILL at once. */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
 export interface StackOptions {
@@ -17,9 +22,15 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Print the services' log lines, prefixed with their name. */
   logs?: boolean;
+  /** Aborting it while the services start stops those started so far, and startStack fails. */
+  signal?: AbortSignal;
 }
 
-/** Starts the services in dependency order (the orchestrator last) and waits until each is SERVING. */
+/**
+ * Starts the services in dependency order (the orchestrator last) and waits
+ * until each is SERVING. When one cannot start, or `signal` aborts, it stops
+ * the others (those still starting too) before it fails.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const names: ServiceName[] = [...SERVICES.filter((s) => s !== "orchestrator"), "orchestrator"];
   const addresses = {} as Record<ServiceName, string>;
@@ -33,31 +44,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const env: NodeJS.ProcessEnv = { ...options.env, ...Object.fromEntries(names.map((n) => [addressEnv(n), addresses[n]])) };
   const width = Math.max(...names.map((n) => n.length));
-  const services: LaunchedService[] = [];
-  const stop = async () => {
-    await Promise.all(services.map((s) => s.stop("SIGTERM")));
-  };
+  // Restarts are always told, logs or not: a service that died is news.
+  const supervisor = new Supervisor({ log: (line) => process.stderr.write(`lectra: ${line}\n`) });
+  const abort = () => void supervisor.stop();
+  options.signal?.addEventListener("abort", abort, { once: true });
+  let services: SupervisedService[];
   try {
-    await Promise.all(
-      names.map(async (name, i) => {
-        if (name === "orchestrator") return;
-        services.push(await launch(name, i));
-      }),
-    );
-    services.push(await launch("orchestrator", names.indexOf("orchestrator")));
+    options.signal?.throwIfAborted();
+    const workers = await Promise.all(names.filter((n) => n !== "orchestrator").map((name) => supervisor.start(name, launch(name))));
+    services = [...workers, await supervisor.start("orchestrator", launch("orchestrator"))];
   } catch (error) {
-    await stop();
+    await supervisor.stop();
     throw error;
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
   }
-  return { services, addresses, stop };
+  return { services, addresses, gaveUp: supervisor.gaveUp, stop: (signal) => supervisor.stop(signal) };
 
-  function launch(name: ServiceName, i: number) {
+  function launch(name: ServiceName): LaunchOptions {
+    const i = names.indexOf(name);
     const prefix = process.stdout.isTTY ? `\x1b[${COLORS[i % COLORS.length]}m${name.padEnd(width)}\x1b[0m │ ` : `${name.padEnd(width)} | `;
-    return launchService(name, {
+    return {
       entry: require.resolve(`@lectra/${name}`),
       address: addresses[name],
       env,
       onLine: options.logs ? (line) => process.stderr.write(prefix + line + "\n") : undefined,
-    });
+    };
   }
 }

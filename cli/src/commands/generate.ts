@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
-import { JobState, type GenerateRequest, type Job } from "@lectra/proto";
-import { DependencyError, lectraClient } from "@lectra/clients";
+import { JobState, type GenerateRequest, type Job, type JobEvent } from "@lectra/proto";
+import { DependencyError, lectraClient, type LectraClient } from "@lectra/clients";
 import { downloadArtifact, humanBytes } from "../download";
 import { progressView } from "../progress";
 import { formatReport } from "../report";
@@ -40,6 +40,17 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
 export async function generate(opts: GenerateOptions): Promise<{ job: Job; dir: string }> {
   const request = buildRequest(opts);
   const client = lectraClient(opts.orchestrator);
+  return follow(client, client.generate(request), opts.out);
+}
+
+/** Resumes a job that did not succeed and follows it like generate. */
+export async function resume(id: string, opts: { out?: string; orchestrator?: string }): Promise<{ job: Job; dir: string }> {
+  const client = lectraClient(opts.orchestrator);
+  return follow(client, client.resumeJob({ jobId: id }), opts.out);
+}
+
+/** Shows a job's events, downloads each file as it is ready, and returns the job as it ended. */
+async function follow(client: LectraClient, events: AsyncIterable<{ event?: JobEvent }>, out: string | undefined): Promise<{ job: Job; dir: string }> {
   const view = progressView();
   const downloads: Promise<unknown>[] = [];
   let job: Job | undefined;
@@ -54,13 +65,13 @@ export async function generate(opts: GenerateOptions): Promise<{ job: Job; dir: 
   process.on("SIGINT", onSigint);
 
   try {
-    for await (const { event } of client.generate(request)) {
+    for await (const { event } of events) {
       if (!event?.kind) continue;
       view.onEvent(event);
       const kind = event.kind;
       if (kind.$case === "started") {
         job = kind.value;
-        dir = path.resolve(opts.out ?? path.join("out", job.id));
+        dir = path.resolve(out ?? path.join("out", job.id));
       } else if (kind.$case === "artifact") {
         downloads.push(downloadArtifact(client, event.jobId, kind.value.name, dir));
       } else if (kind.$case === "finished") {
@@ -69,7 +80,7 @@ export async function generate(opts: GenerateOptions): Promise<{ job: Job; dir: 
     }
   } catch (error) {
     // A failed job ends the stream with its status, after the finished event.
-    if (!(error instanceof DependencyError) || !job || job.state === JobState.JOB_STATE_RUNNING) throw explain(error);
+    if (!(error instanceof DependencyError) || !job || job.state === JobState.JOB_STATE_RUNNING || job.state === JobState.JOB_STATE_QUEUED) throw explain(error);
   } finally {
     view.stop();
     process.off("SIGINT", onSigint);
@@ -99,7 +110,10 @@ export function exitCode(job: Job): number {
 /** Adds what to do to the errors a person meets most. */
 export function explain(error: unknown): Error {
   if (error instanceof DependencyError && error.code === status.UNAVAILABLE && error.service === "orchestrator") {
-    return new Error(`${error.message}\nStart LECTRA first: npx lectra up (or set LECTRA_ORCHESTRATOR_ADDR).`);
+    return new Error(
+      `${error.message}\nStart LECTRA first: npx lectra up (or set LECTRA_ORCHESTRATOR_ADDR). ` +
+        "If it serves TLS, set LECTRA_TLS_CA_FILE to the CA that signed its certificate.",
+    );
   }
   if (error instanceof DependencyError && error.code === status.INVALID_ARGUMENT) return new UsageError(error.details);
   return error instanceof Error ? error : new Error(String(error));

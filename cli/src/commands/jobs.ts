@@ -1,4 +1,4 @@
-// `lectra jobs`, `lectra cancel`, `lectra report`, `lectra download`: work with
+// `lectra jobs`, `lectra cancel`, `lectra rm`, `lectra report`, `lectra download`: work with
 // jobs the orchestrator already has.
 import * as path from "node:path";
 import { JobState, type Job } from "@lectra/proto";
@@ -15,7 +15,7 @@ export async function listJobs(limit: number, orchestrator?: string): Promise<vo
   if (jobs.length === 0) console.log("no jobs yet");
   for (const job of jobs) {
     const when = job.createTime?.toISOString().replace("T", " ").slice(0, 19) ?? "";
-    console.log(`${job.id}  ${state(job).padEnd(11)} ${when}  ${String(job.slideCount).padStart(2)} slides  ${job.title || job.topic}`);
+    console.log(`${job.id}  ${state(job).padEnd(11)} ${when}  ${String(job.slideCount).padStart(2)} slides  ${humanBytes(job.sizeBytes).padStart(9)}  ${job.title || job.topic}`);
   }
   client.downstream.close();
 }
@@ -24,6 +24,13 @@ export async function cancelJob(id: string, orchestrator?: string): Promise<void
   const client = lectraClient(orchestrator);
   const { job } = await client.cancelJob({ jobId: id }).catch((e) => Promise.reject(explain(e)));
   console.log(`job ${job!.id}: ${state(job!)}${job!.error ? ` (${job!.error.message})` : ""}`);
+  client.downstream.close();
+}
+
+export async function deleteJob(id: string, orchestrator?: string): Promise<void> {
+  const client = lectraClient(orchestrator);
+  await client.deleteJob({ jobId: id }).catch((e) => Promise.reject(explain(e)));
+  console.log(`job ${id}: deleted`);
   client.downstream.close();
 }
 

@@ -1,29 +1,52 @@
 // `lectra up` and `lectra demo`: the embedded mode, all six services on this machine.
+import { once } from "node:events";
 import * as path from "node:path";
-import { startStack } from "../stack";
+import { startStack, type Stack } from "../stack";
 import { exitCode, generate, printSummary } from "./generate";
 
+/**
+ * Runs until Ctrl-C or SIGTERM, restarting a service that dies; either signal
+ * stops every service, while they start too (a second one kills them at once).
+ * Fails, with nothing left running, when a service cannot start or cannot be
+ * brought back.
+ */
 export async function up(): Promise<void> {
-  const stack = await startStack({ logs: true });
-  console.log("\nLECTRA is up:");
-  for (const s of stack.services) console.log(`  ${s.name.padEnd(12)} ${s.address}`);
-  console.log("\nGenerate with: npx lectra generate --script examples/photosynthesis.md   (Ctrl-C here stops everything)\n");
-
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const shutdown = (why: string) => {
-      if (stopping) return;
-      stopping = true;
+  const stopping = new AbortController();
+  let stack: Stack | undefined;
+  const onSignal = (why: string) => {
+    if (!stopping.signal.aborted) {
       console.log(`\n${why}: stopping the services…`);
-      void stack.stop().then(resolve);
-    };
-    process.on("SIGINT", () => shutdown("Ctrl-C"));
-    process.on("SIGTERM", () => shutdown("SIGTERM"));
-    for (const s of stack.services) {
-      void s.exited.then((code) => shutdown(`${s.name} exited with code ${code}`));
+      stopping.abort();
+    } else {
+      console.log(`\n${why} again: killing the services`);
+      void stack?.stop("SIGKILL");
     }
-  });
-  console.log("stopped.");
+  };
+  const onInt = () => onSignal("Ctrl-C");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    try {
+      stack = await startStack({ logs: true, signal: stopping.signal });
+    } catch (error) {
+      if (!stopping.signal.aborted) throw error;
+      console.log("stopped.");
+      return;
+    }
+    console.log("\nLECTRA is up:");
+    for (const s of stack.services) console.log(`  ${s.name.padEnd(12)} ${s.address}`);
+    console.log("\nGenerate with: npx lectra generate --script examples/photosynthesis.md   (Ctrl-C here stops everything)\n");
+
+    const gaveUp = await Promise.race([stack.gaveUp, once(stopping.signal, "abort").then(() => undefined)]);
+    if (gaveUp) console.log("\nstopping the services…");
+    await stack.stop();
+    if (gaveUp) throw new Error(`${gaveUp.message}. Stopped the other services; see the service's log above`);
+    console.log("stopped.");
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
 }
 
 /** Starts the services on free ports, generates the example lecture into out/demo, prints the report, stops. */

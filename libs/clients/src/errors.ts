@@ -20,7 +20,10 @@ export class DependencyError extends Error {
     readonly address: string,
     readonly code: status,
     readonly details: string,
+    /** The call was sent again this many times (retry.ts), over this long, before failing for good. */
+    readonly retried?: { times: number; seconds: number },
   ) {
-    super(`${service} service (${address}) ${WHAT[code] ?? `answered ${statusName(code)}`}: ${details}`);
+    const again = retried ? ` (retried ${retried.times} time${retried.times === 1 ? "" : "s"} over ${retried.seconds.toFixed(1)} s)` : "";
+    super(`${service} service (${address}) ${WHAT[code] ?? `answered ${statusName(code)}`}: ${details}${again}`);
   }
 }

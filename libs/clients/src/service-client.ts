@@ -4,6 +4,7 @@
 // with nothing to edit.
 import type * as grpc from "@grpc/grpc-js";
 import { serviceTarget, type ServiceName } from "./config";
+import { clientConnection } from "./connection";
 import { Downstream, type CallOptions } from "./downstream";
 
 type Definition = Record<string, grpc.MethodDefinition<any, any>>;
@@ -34,10 +35,12 @@ export interface ServiceClientOptions<D extends Definition> {
   address?: string;
   /** Default deadlines for some methods, instead of the service's. */
   timeoutsMs?: Partial<Record<keyof D, number>>;
+  /** Where TLS settings and the API token are read from (connection.ts); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function serviceClient<D extends Definition>(service: ServiceName, definition: D, options: ServiceClientOptions<D> = {}): ServiceClient<D> {
-  const downstream = new Downstream(service, options.address ?? serviceTarget(service));
+  const downstream = new Downstream(service, options.address ?? serviceTarget(service), clientConnection(service, options.env));
   const client: Record<string, unknown> = { downstream };
   for (const [name, method] of Object.entries(definition)) {
     if (method.requestStream) continue;

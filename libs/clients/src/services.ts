@@ -25,7 +25,8 @@ export const videoClient = (address?: string): VideoClient => serviceClient("vid
 /**
  * The public API, for the CLI and tests. Generate streams a job's events until
  * the job ends, so it has a day rather than the orchestrator's usual deadline:
- * a job takes as long as it takes.
+ * a job takes as long as it takes. `env` is where TLS settings and the API
+ * token are read from (process.env by default; tests pass a stack's).
  */
-export const lectraClient = (address?: string): LectraClient =>
-  serviceClient("orchestrator", LectraServiceService, { address, timeoutsMs: { generate: 24 * 3600_000 } });
+export const lectraClient = (address?: string, env?: NodeJS.ProcessEnv): LectraClient =>
+  serviceClient("orchestrator", LectraServiceService, { address, env, timeoutsMs: { generate: 24 * 3600_000 } });

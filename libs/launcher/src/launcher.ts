@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import * as readline from "node:readline";
-import { addressEnv, waitUntilServing, type ServiceName } from "@lectra/clients";
+import { addressEnv, ephemeralPorts, waitUntilListening, waitUntilServing, type ServiceName } from "@lectra/clients";
 
 export interface LaunchedService {
   name: ServiceName;
@@ -24,9 +24,42 @@ export interface LaunchOptions {
   /** Each line the service writes to stdout or stderr. */
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /**
+   * Aborting it while the service starts stops the service (SIGTERM, SIGKILL
+   * 5 s later) and fails the launch: a caller that gives up, such as `lectra
+   * up` stopping, leaves nothing behind. Once the service serves it is ignored.
+   */
+  signal?: AbortSignal;
 }
 
-export function freePort(host = "127.0.0.1"): Promise<number> {
+/**
+ * A port nothing listens on, below the ephemeral range where it can be:
+ * between now and the service's bind, a port the kernel picks for a listen on
+ * 0 may be given to any dialling socket as its source port (a health poll's or
+ * a reconnecting client's, which then connects to itself and leaves the port
+ * in TIME_WAIT for a minute; @lectra/clients' ports.ts). Below the range no
+ * dialling socket is given one.
+ */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  const { low } = ephemeralPorts();
+  const floor = Math.max(10_000, low - 12_000);
+  for (let tries = 0; tries < 50 && low - floor >= 1000; tries++) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    if (await listenable(port, host)) return port;
+  }
+  return listenOnZero(host);
+}
+
+function listenable(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+function listenOnZero(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -53,6 +86,7 @@ export function checkPortFree(address: string): Promise<void> {
 }
 
 export async function launchService(name: ServiceName, options: LaunchOptions): Promise<LaunchedService> {
+  options.signal?.throwIfAborted();
   const child = spawn(process.execPath, [options.entry], {
     env: { ...process.env, ...options.env, [addressEnv(name)]: options.address },
     stdio: ["ignore", "pipe", "pipe"],
@@ -64,13 +98,30 @@ export async function launchService(name: ServiceName, options: LaunchOptions): 
   // A service that exits while starting stops the health polling at once.
   const gone = new AbortController();
   void exited.then(() => gone.abort());
+  const abandon = () => {
+    child.kill("SIGTERM");
+    setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"), 5_000).unref();
+  };
+  options.signal?.addEventListener("abort", abandon, { once: true });
+  void exited.then(() => options.signal?.removeEventListener("abort", abandon));
   try {
-    await waitUntilServing(options.address, { timeoutMs: options.timeoutMs ?? 30_000, signal: gone.signal });
+    // Dialled only once the service listens (@lectra/clients' ports.ts says why), and with the
+    // TLS settings the service was given.
+    // Long enough for a service to wait out a port in TIME_WAIT (60 s; service-kit's server.ts).
+    const timeoutMs = options.timeoutMs ?? 90_000;
+    const started = Date.now();
+    await waitUntilListening(options.address, { timeoutMs, signal: gone.signal });
+    await waitUntilServing(options.address, {
+      timeoutMs: Math.max(timeoutMs - (Date.now() - started), 1000),
+      signal: gone.signal,
+      env: { ...process.env, ...options.env },
+    });
   } catch (error) {
     child.kill("SIGKILL");
     if (gone.signal.aborted) throw new Error(`${name} exited (code ${child.exitCode}) before it was serving`);
     throw error;
   }
+  options.signal?.removeEventListener("abort", abandon);
   return {
     name,
     address: options.address,

@@ -1,5 +1,7 @@
 // The lecture domain: pure functions shared by the services.
 export * from "./script";
+export * from "./text";
+export * from "./limits";
 export * from "./prosody";
 export * from "./sentences";
 export * from "./timeline";

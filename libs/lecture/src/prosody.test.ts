@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { formatTag, parseSegments, stripTags, tokenize, words } from "./prosody";
+import { formatTag, parseSegments, stripTags, tagProblem, tokenize, words } from "./prosody";
 
 describe("prosody tags", () => {
   it("parses tagged narration into segments: rate and pitch carry on, a pause ends a segment", () => {
@@ -25,6 +25,20 @@ describe("prosody tags", () => {
   it("a leading pause stays as silence; pauses in a row add up", () => {
     const segments = parseSegments("[pause=300ms] Hello. [pause=400ms] [pause=500ms]");
     assert.deepEqual(segments.map((s) => [s.text, s.pauseAfterMs]), [["", 300], ["Hello.", 900]]);
+  });
+
+  it("says which tag an author got wrong and the range to write it in", () => {
+    assert.equal(tagProblem("Fine [rate=-10%] and [pitch=+1.5st] and [pause=800ms] and [pause=800] and [1] and [rate limits]."), undefined);
+    assert.equal(tagProblem("Wait [pause=1e9ms] now."), '"[pause=1e9ms]" is not a pause tag: write [pause=Nms] with N from 0 to 1500');
+    assert.equal(tagProblem("Low [pitch=-1e3st] voice."), '"[pitch=-1e3st]" is not a pitch tag: write [pitch=±Nst] with N from -2 to +2');
+    assert.equal(tagProblem("[rate=abc]"), '"[rate=abc]" is not a rate tag: write [rate=±N%] with N from -30 to +25');
+    assert.equal(tagProblem("[RATE = +10st]"), '"[RATE = +10st]" is not a rate tag: write [rate=±N%] with N from -30 to +25');
+    assert.equal(tagProblem("[pause=2000ms]"), '"[pause=2000ms]" is out of range: write [pause=Nms] with N from 0 to 1500');
+    assert.equal(tagProblem("[pause=-5ms]"), '"[pause=-5ms]" is out of range: write [pause=Nms] with N from 0 to 1500');
+    assert.equal(tagProblem("[rate=+25%] [rate=-30%] [pitch=-2st] [pause=0ms] [pause=1500ms]"), undefined);
+    assert.match(tagProblem("[pitch=+2.1st]")!, /out of range/);
+    // What the tokenizer would speak as words is exactly what is refused.
+    for (const tag of ["[pause=1e9ms]", "[pitch=-1e3st]", "[rate=abc]", "[rate=+10st]"]) assert.equal(stripTags(tag), tag);
   });
 
   it("compares narrations by their words, tags and punctuation aside", () => {

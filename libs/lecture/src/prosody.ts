@@ -1,7 +1,8 @@
 // The prosody tag grammar: [rate=±N%], [pitch=±Nst], [pause=Nms], written inline
 // in narration. Rate and pitch change the delivery of the text that follows until
 // the next rate or pitch tag; a pause ends a segment with that much silence.
-// Values are clamped to ranges a listener finds natural.
+// Values are clamped to ranges a listener finds natural; a script's tags are
+// checked against those ranges at the door instead (tagProblem).
 
 export const RATE_RANGE = { min: -30, max: 25 } as const;
 export const PITCH_RANGE = { min: -2, max: 2 } as const;
@@ -57,6 +58,32 @@ export function tokenize(tagged: string): Array<string | ProsodyTag> {
   }
   if (last < tagged.length) tokens.push(tagged.slice(last));
   return tokens;
+}
+
+const RANGES: Record<ProsodyTag["kind"], { min: number; max: number }> = { rate: RATE_RANGE, pitch: PITCH_RANGE, pause: PAUSE_RANGE };
+const FORM: Record<ProsodyTag["kind"], string> = { rate: "[rate=±N%]", pitch: "[pitch=±Nst]", pause: "[pause=Nms]" };
+/** Anything written as a tag (a bracket, a tag's name, "="), right or not: what the author meant as one. */
+const TAG_LIKE = /\[\s*(rate|pitch|pause)\s*=[^[\]\n]*\]/gi;
+const signed = (n: number, kind: ProsodyTag["kind"]) => (kind !== "pause" && n > 0 ? `+${n}` : `${n}`);
+
+/**
+ * The first tag in `text` that is malformed or out of its range, said so that
+ * its author can fix it; undefined when every tag is right. A model's tags are
+ * clamped (tokenize), but an author's are refused: a tag that is not one would
+ * be spoken and captioned as words, and a value out of range is not what was meant.
+ */
+export function tagProblem(text: string): string | undefined {
+  for (const m of text.matchAll(TAG_LIKE)) {
+    const kind = m[1].toLowerCase() as ProsodyTag["kind"];
+    const range = RANGES[kind];
+    const allowed = `write ${FORM[kind]} with N from ${signed(range.min, kind)} to ${signed(range.max, kind)}`;
+    const tag = new RegExp(`^${TAG.source}$`, "i").exec(m[0]);
+    const unit = (tag?.[3] ?? UNIT[kind]).toLowerCase();
+    if (!tag || unit !== UNIT[kind]) return `"${m[0]}" is not a ${kind} tag: ${allowed}`;
+    const value = Number(tag[2]);
+    if (value < range.min || value > range.max) return `"${m[0]}" is out of range: ${allowed}`;
+  }
+  return undefined;
 }
 
 /** The narration with every tag removed and whitespace tidied: what is actually said. */

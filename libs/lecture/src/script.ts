@@ -10,9 +10,14 @@
 //
 // A script is taken word for word: its narration is what is spoken, its bullets
 // are what is shown. Problems are reported with the line they are on, so the
-// author can fix them.
+// author can fix them: among them, anything the services down the line would
+// refuse or could not write (limits.ts, text.ts), so that a script accepted here
+// makes a lecture.
+import { LECTURE_LIMITS, characters, narrationProblem, SLIDE_LIMITS } from "./limits";
+import { tagProblem } from "./prosody";
+import { firstUnwritable, isInvisible } from "./text";
 
-export const MAX_SCRIPT_SLIDES = 60;
+export const MAX_SCRIPT_SLIDES = LECTURE_LIMITS.slides;
 export const MAX_SCRIPT_CHARS = 200_000;
 
 export interface ScriptSlide {
@@ -43,6 +48,18 @@ export class ScriptError extends Error {
 
 const BULLET = /^[-*+]\s+(.*)$/;
 const IMAGE = /^image:\s*(.*)$/i;
+const SLIDE_HEADING = (line: string) => line.startsWith("## ") || line === "##";
+const TITLE_HEADING = (line: string) => /^#(\s|$)/.test(line);
+
+/** What a line is part of, for messages; `slide` is the number of the slide it is under (0: none yet). */
+function partOf(line: string, slide: number): string {
+  if (SLIDE_HEADING(line)) return `slide ${slide + 1}'s title`;
+  if (TITLE_HEADING(line)) return "the lecture title";
+  if (slide === 0) return "the line";
+  if (BULLET.test(line)) return `a bullet on slide ${slide}`;
+  if (IMAGE.test(line)) return `slide ${slide}'s Image: line`;
+  return `slide ${slide}'s narration`;
+}
 
 /** Drops Markdown emphasis and code marks: they are not words to speak or show. */
 export function plainText(text: string): string {
@@ -63,6 +80,8 @@ export function parseScript(source: string): Script {
   const slides: ScriptSlide[] = [];
   let slide: (ScriptSlide & { paragraphs: string[][] }) | undefined;
   let paragraph: string[] = [];
+  /** Slide headings so far: the number of the slide a line is under. */
+  let headings = 0;
 
   const endParagraph = () => {
     if (slide && paragraph.length > 0) slide.paragraphs.push(paragraph);
@@ -78,18 +97,25 @@ export function parseScript(source: string): Script {
   lines.forEach((raw, i) => {
     const line = raw.trim();
     const lineNo = i + 1;
-    if (line.startsWith("## ") || line === "##") {
+    const unwritable = firstUnwritable(raw);
+    if (unwritable) {
+      throw new ScriptError(`${partOf(line, headings)} has ${unwritable.description}, which a deck cannot hold: delete it`, lineNo);
+    }
+    if (SLIDE_HEADING(line)) {
       endSlide();
+      headings++;
       const slideTitle = plainText(line.slice(2));
       if (!slideTitle) throw new ScriptError("slide heading has no title", lineNo);
+      if (isInvisible(slideTitle)) throw new ScriptError(`slide ${headings}'s title is only invisible characters; write one a reader can see`, lineNo);
       slide = { title: slideTitle, bullets: [], narration: "", imageQuery: "", line: lineNo, paragraphs: [] };
       return;
     }
-    if (/^#(\s|$)/.test(line)) {
+    if (TITLE_HEADING(line)) {
       if (title) throw new ScriptError("a second lecture title; slides start with '## '", lineNo);
       if (slide) throw new ScriptError("the lecture title ('# ...') must come before the first slide", lineNo);
       title = plainText(line.slice(1));
       if (!title) throw new ScriptError("lecture title is empty", lineNo);
+      if (isInvisible(title)) throw new ScriptError("the lecture title is only invisible characters; write one a reader can see", lineNo);
       return;
     }
     if (line === "") {
@@ -106,7 +132,22 @@ export function parseScript(source: string): Script {
     if (bullet) {
       endParagraph();
       const text = plainText(bullet[1]);
-      if (text) slide.bullets.push(text);
+      if (isInvisible(text)) return;
+      // Over these a slide's pages could not show all of it (SLIDE_LIMITS).
+      if (slide.bullets.length === SLIDE_LIMITS.bullets) {
+        throw new ScriptError(
+          `slide ${headings} "${slide.title}" has more than ${SLIDE_LIMITS.bullets} bullets, more than its pages show: move the rest to a new slide`,
+          lineNo,
+        );
+      }
+      const chars = characters(text);
+      if (chars > SLIDE_LIMITS.bulletChars) {
+        throw new ScriptError(
+          `a bullet on slide ${headings} is ${chars} characters; the limit is ${SLIDE_LIMITS.bulletChars}: split it, or say the rest in the narration`,
+          lineNo,
+        );
+      }
+      slide.bullets.push(text);
       return;
     }
     const image = IMAGE.exec(line);
@@ -115,6 +156,8 @@ export function parseScript(source: string): Script {
       slide.imageQuery = plainText(image[1]);
       return;
     }
+    const badTag = tagProblem(line);
+    if (badTag) throw new ScriptError(`slide ${headings}'s narration: ${badTag}`, lineNo);
     paragraph.push(line);
   });
   endSlide();
@@ -125,9 +168,11 @@ export function parseScript(source: string): Script {
     throw new ScriptError(`has ${slides.length} slides; the limit is ${MAX_SCRIPT_SLIDES}`);
   }
   slides.forEach((s, i) => {
-    if (!s.narration) {
+    if (isInvisible(s.narration)) {
       throw new ScriptError(`slide ${i + 1} "${s.title}" has no narration (lines of text under its heading)`, s.line);
     }
+    const unspeakable = narrationProblem(s.narration);
+    if (unspeakable) throw new ScriptError(`slide ${i + 1} "${s.title}" ${unspeakable}`, s.line);
   });
   return { title, slides };
 }

@@ -9,6 +9,7 @@ export * from "./gen/lectra/v1/images";
 export * from "./gen/lectra/v1/slides";
 export * from "./gen/lectra/v1/speech";
 export * from "./gen/lectra/v1/video";
+export * from "./idempotency";
 
 /** Compiled descriptor sets (buf build) for server reflection: lectra.v1 and grpc.health.v1. */
 export const descriptorSetPaths = ["lectra.binpb", "health.binpb"].map((f) => path.resolve(__dirname, "..", "descriptor", f));

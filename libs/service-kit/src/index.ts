@@ -9,6 +9,7 @@ export * from "./log";
 export * from "./errors";
 export * from "./handlers";
 export * from "./server";
+export * from "./public-api";
 export * from "./cache";
 export type { Telemetry } from "./telemetry";
 // Settings come from the environment by the rules the clients use (one owner,

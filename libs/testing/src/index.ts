@@ -7,3 +7,5 @@ export * from "./lectra";
 export * from "./waiting";
 export * from "./lecture-checks";
 export * from "./in-process";
+export * from "./pki";
+export * from "./self-connect";

@@ -40,7 +40,8 @@ export async function startLectra(env: NodeJS.ProcessEnv, options: LectraOptions
     return o;
   };
   await startOrchestrator();
-  const client = lectraClient(orchestratorAddress);
+  // With the stack's TLS settings (and LECTRA_API_TOKEN, where a test gives one).
+  const client = lectraClient(orchestratorAddress, { ...process.env, ...stackEnv });
   return {
     services,
     replicas,

@@ -1,5 +1,6 @@
 // LlmService handlers: check the request, pick the engine, answer.
 import { trace } from "@opentelemetry/api";
+import { cleanText } from "@lectra/lecture";
 import {
   OutlineRequest,
   OutlineResponse,
@@ -36,6 +37,30 @@ function writerFor(source: LectureSource | undefined, engines: Engines): Lecture
     }
     default:
       throw invalidArgument("source", "set either topic or script");
+  }
+}
+
+/**
+ * What an engine wrote, cleaned of the characters no output can hold (the
+ * lecture's text rule): a model may answer with control characters, and one in a
+ * title would make the deck unreadable. A script never holds them (its writer
+ * refuses them), so only a model's text is changed, and a warning says so.
+ */
+class Cleaning {
+  private removed = 0;
+
+  constructor(private readonly what: string) {}
+
+  readonly text = (text: string): string => {
+    const cleaned = cleanText(text);
+    this.removed += cleaned.removed;
+    return cleaned.text;
+  };
+
+  warnings(warnings: string[]): string[] {
+    if (this.removed === 0) return warnings;
+    const characters = this.removed === 1 ? "1 character" : `${this.removed} characters`;
+    return [...warnings, `${this.what} had ${characters} no deck or caption can hold (control characters); removed`];
   }
 }
 
@@ -84,7 +109,9 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
       }
       return fromModel(call, writer !== scriptWriter, OutlineRequest, req, OutlineResponse, async () => {
         const outline = await writer.outline(req.source!, req.slideCount, call.signal);
-        return noted(log, "Outline", { title: outline.title, slideTitles: outline.slideTitles, engine: writer.name, warnings: outline.warnings });
+        const clean = new Cleaning("the outline");
+        const [title, slideTitles] = [clean.text(outline.title), outline.slideTitles.map(clean.text)];
+        return noted(log, "Outline", { title, slideTitles, engine: writer.name, warnings: clean.warnings(outline.warnings) });
       });
     }),
 
@@ -92,9 +119,12 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
       const writer = writerFor(req.source, engines);
       if (req.slideIndex < 0) throw invalidArgument("slide_index", `must be 0 or more, got ${req.slideIndex}`);
       const outline = { title: req.lectureTitle, slideTitles: req.slideTitles };
-      return fromModel(call, writer !== scriptWriter, WriteSlideRequest, req, WriteSlideResponse, async () =>
-        noted(log, "WriteSlide", await writer.writeSlide(req.source!, outline, req.slideIndex, call.signal)),
-      );
+      return fromModel(call, writer !== scriptWriter, WriteSlideRequest, req, WriteSlideResponse, async () => {
+        const { slide, warnings } = await writer.writeSlide(req.source!, outline, req.slideIndex, call.signal);
+        const clean = new Cleaning(`slide ${req.slideIndex + 1}`);
+        const written = { ...slide, title: clean.text(slide.title), bullets: slide.bullets.map(clean.text), narration: clean.text(slide.narration), imageQuery: clean.text(slide.imageQuery) };
+        return noted(log, "WriteSlide", { slide: written, warnings: clean.warnings(warnings) });
+      });
     }),
 
     tagProsody: unary(log, "TagProsody", async (req: TagProsodyRequest, call) => {
@@ -106,7 +136,11 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
         TagProsodyRequest,
         req,
         TagProsodyResponse,
-        async () => noted(log, "TagProsody", await engines.tagger.tag(req.slide!, call.signal)),
+        async () => {
+          const tagged = await engines.tagger.tag(req.slide!, call.signal);
+          const clean = new Cleaning(`the tagged narration of slide ${req.slide!.index + 1}`);
+          return noted(log, "TagProsody", { ...tagged, taggedNarration: clean.text(tagged.taggedNarration), warnings: clean.warnings(tagged.warnings) });
+        },
         // The auto tagger answers with the rules while the model is away: that is not the model's answer.
         (r) => r.engine !== "rules",
       );

@@ -9,12 +9,14 @@ import {
   type GenerateRequest,
   type GenerateResponse,
   type Job,
+  type JobEvent,
+  type ResumeJobRequest,
   type LectraServiceServer,
 } from "@lectra/proto";
 import { DependencyError, type SpeechClient } from "@lectra/clients";
 import { invalidArgument, notFound, RpcError, serverStream, unary, type Logger } from "@lectra/service-kit";
 import { JOB_RECORD } from "./artifacts";
-import type { Jobs } from "./jobs/registry";
+import type { Jobs, RunningJob } from "./jobs/registry";
 import { checkJobId, type JobStore } from "./jobs/store";
 import { validateGenerate } from "./request";
 
@@ -54,34 +56,61 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
     }
   }
 
+  /** A job's record with the bytes its files take now. */
+  const withSize = (job: Job): Job => ({ ...job, sizeBytes: store.sizeBytes(job.id) });
+
+  /**
+   * Streams a job's events to the call until the job ends, and ends the call
+   * as the job ended. The job belongs to the call: when the caller goes away,
+   * the job stops.
+   */
+  async function follow(
+    method: string,
+    start: (listener: (event: JobEvent) => void) => Promise<RunningJob>,
+    send: (response: GenerateResponse) => Promise<void>,
+    callerGone: AbortSignal,
+  ): Promise<void> {
+    let sending = Promise.resolve();
+    const running = await start((event) => {
+      sending = sending.then(() => send({ event })).catch(() => undefined);
+    });
+    const onCallerGone = () => void jobs.cancel(running.job.jobId, `the ${method} call was cancelled by its caller`);
+    callerGone.addEventListener("abort", onCallerGone, { once: true });
+    const job = await running.done;
+    callerGone.removeEventListener("abort", onCallerGone);
+    await sending;
+    const failed = endStatus(job);
+    if (failed) throw failed;
+  }
+
   return {
     generate: serverStream(log, "Generate", async (req: GenerateRequest, send, ctx) => {
       const request = validateGenerate(req);
       request.voice = await resolveVoice(request.voice, ctx.signal);
-
-      let sending = Promise.resolve();
-      const running = await jobs.start(request, (event) => {
-        sending = sending.then(() => send({ event } satisfies GenerateResponse)).catch(() => undefined);
-      });
-      // The job belongs to this call: when the caller goes away, the job stops.
-      const onCallerGone = () => void jobs.cancel(running.job.jobId, "the Generate call was cancelled by its caller");
-      ctx.signal.addEventListener("abort", onCallerGone, { once: true });
-      const job = await running.done;
-      ctx.signal.removeEventListener("abort", onCallerGone);
-      await sending;
-      const failed = endStatus(job);
-      if (failed) throw failed;
+      // Stored as it will be replayed by ResumeJob: with the voice it got now.
+      const stored = { ...req, voice: request.voice };
+      await follow("Generate", (listener) => jobs.start(request, stored, listener), send, ctx.signal);
     }),
 
-    getJob: unary(log, "GetJob", async (req) => ({ job: jobs.get(checkJobId("job_id", req.jobId)) })),
+    resumeJob: serverStream(log, "ResumeJob", async (req: ResumeJobRequest, send, ctx) => {
+      const id = checkJobId("job_id", req.jobId);
+      await follow("ResumeJob", (listener) => jobs.resume(id, listener), send, ctx.signal);
+    }),
+
+    deleteJob: unary(log, "DeleteJob", async (req) => {
+      await jobs.delete(checkJobId("job_id", req.jobId));
+      return {};
+    }),
+
+    getJob: unary(log, "GetJob", async (req) => ({ job: withSize(jobs.get(checkJobId("job_id", req.jobId))) })),
 
     listJobs: unary(log, "ListJobs", async (req) => {
       if (req.pageSize < 0 || req.pageSize > 100) throw invalidArgument("page_size", `must be 1..100 (0 means 20), got ${req.pageSize}`);
       const size = req.pageSize || 20;
       const offset = req.pageToken ? Number.parseInt(Buffer.from(req.pageToken, "base64url").toString(), 10) : 0;
       if (!Number.isInteger(offset) || offset < 0) throw invalidArgument("page_token", "is not a token from a previous ListJobs");
-      const all = store.list().map((j) => jobs.get(j.id));
-      const page = all.slice(offset, offset + size);
+      const all = store.list();
+      const page = all.slice(offset, offset + size).map((j) => withSize(jobs.get(j.id)));
       const next = offset + size < all.length ? Buffer.from(String(offset + size)).toString("base64url") : "";
       return { jobs: page, nextPageToken: next };
     }),

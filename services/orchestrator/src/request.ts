@@ -1,6 +1,8 @@
 // Checks a GenerateRequest before any job exists, so bad input costs nothing
-// and the error names the field to fix.
-import { parseScript, ScriptError } from "@lectra/lecture";
+// and the error names the field to fix. A script is checked against every limit
+// and rule the services apply further on (parseScript), so a job that starts does
+// not fail on one later; a topic is held to the same text rule.
+import { firstUnwritable, isInvisible, parseScript, ScriptError } from "@lectra/lecture";
 import type { GenerateRequest } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
 
@@ -33,8 +35,13 @@ export function validateGenerate(req: GenerateRequest): LectureRequest {
 
   switch (req.source?.$case) {
     case "topic": {
+      const unwritable = firstUnwritable(req.source.value);
+      if (unwritable) {
+        throw invalidArgument("topic", `has ${unwritable.description} at character ${unwritable.index + 1}, which a deck cannot hold: delete it`);
+      }
       const topic = req.source.value.trim().replace(/\s+/g, " ");
       if (!topic) throw invalidArgument("topic", "is empty");
+      if (isInvisible(topic)) throw invalidArgument("topic", "is only invisible characters; write the subject of the lecture");
       if (topic.length < TOPIC_CHARS.min) throw invalidArgument("topic", `must be at least ${TOPIC_CHARS.min} characters`);
       if (topic.length > TOPIC_CHARS.max) {
         throw invalidArgument("topic", `is ${topic.length} characters; the limit is ${TOPIC_CHARS.max}`);

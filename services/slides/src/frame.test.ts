@@ -4,6 +4,7 @@ import { pngSize, solidPng } from "@lectra/testing";
 import { escapeXml, FRAME, pageSvg, renderFrame } from "./frame";
 import { FramePool } from "./frame-pool";
 import { layoutSlide, type SlideInput } from "./layout";
+import { xmlProblem } from "./testing/strict-xml";
 
 const pool = new FramePool(2);
 after(() => pool.close());
@@ -31,6 +32,16 @@ describe("frame", () => {
 
   it("escapes everything XML treats specially", () => {
     assert.equal(escapeXml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+  });
+
+  it("drops what XML cannot hold, so a frame is always a well-formed SVG", async () => {
+    assert.equal(escapeXml("a\u0001b\u000bc\uFFFF\uD800"), "ab c");
+    // Laid out straight from the layout, past the request's cleaning: the writer holds the line itself.
+    const p = page({ title: "Cell\u0001s", bullets: ["nu\u0000cleus", "wall\u000b"], lectureTitle: "Bio\uFFFE" });
+    const svg = pageSvg(p, undefined);
+    assert.equal(xmlProblem(svg), undefined);
+    assert.ok(svg.includes(">Cells</text>") && svg.includes(">nucleus</text>"));
+    assert.deepEqual(pngSize(await renderFrame(p, undefined, pool)), { width: FRAME.width, height: FRAME.height });
   });
 
   it("renders a 1920x1080 PNG that shows the slide", async () => {

@@ -2,6 +2,7 @@
 // (every wrapped line is its own <text> at the layout's position), rasterised by
 // resvg in a worker thread with only the project's DejaVu fonts loaded, so a frame
 // is the same on every machine.
+import { writableText } from "@lectra/lecture";
 import type { PictureMediaType } from "@lectra/pictures";
 import { FONT_FAMILY } from "./fonts";
 import type { FramePool } from "./frame-pool";
@@ -14,9 +15,9 @@ export interface FramePicture {
   mediaType: PictureMediaType;
 }
 
-/** Escapes text for XML character data and attribute values. */
+/** Escapes text for XML character data and attribute values, dropping what XML cannot hold at all (text.ts). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return writableText(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 
 const px = (inches: number) => (Math.round(inches * FRAME.pxPerInch * 100) / 100).toString();

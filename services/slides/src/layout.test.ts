@@ -1,11 +1,13 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { SLIDE_LIMITS } from "@lectra/lecture";
 import { textWidthEm } from "./fonts";
 import {
   charCount,
   fitTitle,
   LAYOUT_VERSION,
   layoutSlide,
+  leftOut,
   normalizeText,
   PAGE_LIMITS,
   paginate,
@@ -146,6 +148,49 @@ describe("layout", () => {
       assert.deepEqual(paginate([10, 10, 10, 10, 10], (n) => n, { bullets: 2, chars: 100 }), [[10, 10], [10, 10], [10]]);
       assert.deepEqual(paginate([90, 20, 300, 5], (n) => n, { bullets: 4, chars: 100 }), [[90], [20], [300], [5]]);
       assert.deepEqual(paginate([], (n: number) => n, { bullets: 4, chars: 100 }), []);
+    });
+
+    it("fits a slide at the script's limits in its pages, losing nothing, even in the widest letters", () => {
+      // Every bullet within SLIDE_LIMITS.bulletChars fits one page on its own, so a slide needs at most one page a bullet.
+      const letters = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÆŒæœ0123456789%@&—…"];
+      const widest = letters.reduce((a, b) => (textWidthEm(b, "regular") > textWidthEm(a, "regular") ? b : a));
+      assert.ok(textWidthEm(widest, "regular") >= 1, `the widest letter is ${widest}`);
+      for (let wordLength = 1; wordLength <= 40; wordLength++) {
+        const text = `${widest.repeat(wordLength)} `.repeat(SLIDE_LIMITS.bulletChars).slice(0, SLIDE_LIMITS.bulletChars);
+        for (const pictureAspect of [undefined, 0.1, 4 / 3]) {
+          const input = Array(SLIDE_LIMITS.bullets).fill(text);
+          const pages = layoutSlide(slide({ bullets: input, pictureAspect }));
+          assert.ok(pages.length <= SLIDE_LIMITS.pages, `${pages.length} pages`);
+          assertNoTextLost(input, pages);
+          assert.equal(leftOut(input, pages), 0);
+          for (const p of pages) assert.ok(p.bullets.every((b) => b.part === normalizeText(text)), `words of ${wordLength}: a bullet within the limit was split`);
+        }
+      }
+    });
+
+    it("lays any slide out to at most SLIDE_LIMITS.pages pages, quickly, and says how much is not shown", () => {
+      const cases: Array<[string, string[]]> = [
+        ["200 one-character bullets", Array(200).fill("a")],
+        ["a 200,000-character bullet", ["word ".repeat(40_000)]],
+        ["50,000 bullets", Array(50_000).fill("abc")],
+      ];
+      for (const [what, input] of cases) {
+        for (const pictureAspect of [undefined, 1.5]) {
+          const started = performance.now();
+          const pages = layoutSlide(slide({ bullets: input, pictureAspect }));
+          const ms = performance.now() - started;
+          assert.equal(pages.length, SLIDE_LIMITS.pages, what);
+          assert.ok(ms < 2_000, `${what}: ${ms.toFixed(0)} ms`);
+          assertWellPlaced(pages);
+          assert.ok(Math.abs(pages.reduce((s, p) => s + p.share, 0) - 1) < 1e-12, "the shown pages share the narration");
+          const shown = pages.reduce((n, p) => n + pageChars(p), 0);
+          assert.ok(leftOut(input, pages) > 0 && leftOut(input, pages) >= input.join("").replace(/\s/g, "").length - shown, what);
+        }
+      }
+      // The pages kept are the ones an uncapped layout would have begun with.
+      const pages = layoutSlide(slide({ bullets: Array(200).fill("a") }));
+      assert.deepEqual(pageBulletCounts(pages), Array(SLIDE_LIMITS.pages).fill(PAGE_LIMITS.withoutPicture.bullets));
+      assert.equal(leftOut(Array(200).fill("a"), pages), 200 - SLIDE_LIMITS.pages * PAGE_LIMITS.withoutPicture.bullets);
     });
 
     it("titles continuation pages '(cont.)' and shows the picture on every page", () => {

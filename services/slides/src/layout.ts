@@ -7,8 +7,12 @@
 // A slide whose text does not fit becomes several pages ("<title> (cont.)"): at
 // most 3 bullets / 150 characters per page beside a picture, 4 / 200 without,
 // so a page stays readable at the body size in a video frame instead of its
-// text shrinking to fit. No text is ever dropped: a bullet too long for a page
-// at the smallest font continues on the next page.
+// text shrinking to fit. A bullet too long for a page at the smallest font
+// continues on the next page. A slide is laid out to at most SLIDE_LIMITS.pages
+// pages, whatever it holds: a script within the lecture's limits always fits in
+// them, and what would follow for any other request is not shown (leftOut says
+// how much), so no request can ask for thousands of frames.
+import { SLIDE_LIMITS } from "@lectra/lecture";
 import { FONT_FAMILY, FONT_VERSION, textWidthEm, verticalMetricsEm, type Weight } from "./fonts";
 
 /** Part of every cache key built on a layout: bump the number whenever anything below changes. */
@@ -352,13 +356,26 @@ function splitBullet(bullet: Piece, columnW: number, heightIn: number): Piece[] 
   return parts;
 }
 
-/** Pages of pieces, each guaranteed to fit the column at some body size. */
-function pagesOfPieces(pieces: Piece[], limit: { bullets: number; chars: number }, columnW: number, heightIn: number): Piece[][] {
+/**
+ * Pages of pieces, each guaranteed to fit the column at some body size: the first
+ * `maxPages` of them, and no work spent on the ones after.
+ */
+function pagesOfPieces(pieces: Piece[], limit: { bullets: number; chars: number }, columnW: number, heightIn: number, maxPages: number): Piece[][] {
   const fits = (page: Piece[]) => fitBody(page.map((p) => p.text), columnW, heightIn) !== undefined;
-  return paginate(pieces, (p) => charCount(p.text), limit).flatMap((page) => {
-    if (fits(page)) return [page];
-    return page.flatMap((p) => (fits([p]) ? [[p]] : splitBullet(p, columnW, heightIn).map((part) => [part])));
-  });
+  // Every page holds a piece at least, so pieces past these are never reached.
+  const reachable = pieces.slice(0, maxPages * limit.bullets);
+  const pages: Piece[][] = [];
+  for (const page of paginate(reachable, (p) => charCount(p.text), limit)) {
+    if (fits(page)) pages.push(page);
+    else {
+      for (const p of page) {
+        if (pages.length >= maxPages) break;
+        pages.push(...(fits([p]) ? [[p]] : splitBullet(p, columnW, heightIn).map((part) => [part])));
+      }
+    }
+    if (pages.length >= maxPages) break;
+  }
+  return pages.slice(0, maxPages);
 }
 
 /** Narration time follows the text: each page's share of the slide's bullet characters. */
@@ -397,7 +414,7 @@ export function layoutSlide(input: SlideInput): Page[] {
       : { x: MARGIN_X, y: CONTENT_TOP, w: CONTENT_W, h: contentH };
   const picture = hasPicture ? fitPicture(input.pictureAspect!, pictureArea) : undefined;
 
-  const pagePieces = pieces.length > 0 ? pagesOfPieces(pieces, limit, columnW, contentH) : [[]];
+  const pagePieces = pieces.length > 0 ? pagesOfPieces(pieces, limit, columnW, contentH, SLIDE_LIMITS.pages) : [[]];
   const shares = sharesOf(pagePieces.map((page) => page.reduce((n, p) => n + charCount(p.text), 0)));
   const footer = footerBlock(input.lectureTitle, input.number, input.total);
   const shapes: Shape[] = [
@@ -427,4 +444,10 @@ export function layoutSlide(input: SlideInput): Page[] {
       share: shares[index],
     };
   });
+}
+
+/** Characters of the slide's bullets its pages do not show: 0 unless the slide needed more than SLIDE_LIMITS.pages pages. */
+export function leftOut(bullets: string[], pages: Page[]): number {
+  const shown = pages.reduce((n, page) => page.bullets.reduce((m, b) => m + charCount(b.part), n), 0);
+  return bullets.reduce((n, b) => n + charCount(normalizeText(b)), 0) - shown;
 }

@@ -4,6 +4,7 @@ import JSZip from "jszip";
 import { solidPng } from "@lectra/testing";
 import { layoutSlide, type Box, type SlideInput } from "./layout";
 import { buildDeck, CONTINUED_NOTES, type DeckSlide } from "./pptx";
+import { xmlProblem } from "./testing/strict-xml";
 
 const EMU_PER_INCH = 914400;
 
@@ -96,5 +97,20 @@ describe("pptx", () => {
     assert.ok(textsOf(slideXml).includes(`Bullet ${nasty}`));
     assert.ok(textsOf(slideXml).includes(`Lecture ${nasty} · 1 / 1`));
     assert.equal(await notesText(deck, 1), `Notes ${nasty}`);
+  });
+
+  it("writes only well-formed XML parts, whatever characters the text held", async () => {
+    // Straight to the writer, past the request's cleaning: the deck holds the line itself.
+    const dirty = "\u0000\u0001\u0008\u000b\u000c\u001f\uFFFE\uFFFF\uDFFF\uD800";
+    const picture = { data: solidPng(40, 30, [30, 90, 160]), mediaType: "image/png" as const, title: `Cell${dirty}`, credit: `Picture: Cell${dirty}` };
+    const s = deckSlide({ title: `Title${dirty}`, bullets: [`Bullet${dirty}`], lectureTitle: `Lecture${dirty}` }, `Notes${dirty}`, picture);
+    const deck = await open(await buildDeck(`Lecture${dirty}`, [s]));
+    const parts = Object.keys(deck.zip.files).filter((f) => /\.(xml|rels)$/.test(f));
+    assert.ok(parts.length > 10, `${parts.length} XML parts`);
+    for (const part of parts) assert.equal(xmlProblem(await deck.zip.file(part)!.async("string")), undefined, part);
+    // The layout makes the vertical tab and form feed one space; the rest is gone.
+    const texts = textsOf(await deck.slide(1));
+    for (const text of ["Title ", "Bullet ", "Lecture  · 1 / 1"]) assert.ok(texts.includes(text), `${JSON.stringify(text)} not in ${JSON.stringify(texts)}`);
+    assert.equal(await notesText(deck, 1), "Notes  \n\nPicture: Cell  ");
   });
 });

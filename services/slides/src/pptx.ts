@@ -1,7 +1,10 @@
 // Draws the laid-out pages as a PowerPoint deck: one PowerPoint slide per page,
 // every box where the layout put it (the frames use the same boxes), real bullet
 // paragraphs so the deck stays editable, and the narration as speaker notes.
-// pptxgenjs escapes all text it writes into the XML.
+// pptxgenjs escapes all text it writes into the XML, but passes on characters
+// XML cannot hold (a control character makes the whole part unreadable), so
+// every text goes through `xml` here, whatever the request held.
+import { writableText as xml } from "@lectra/lecture";
 import type { PictureMediaType } from "@lectra/pictures";
 import PptxGenJS from "pptxgenjs";
 import { FONT_FAMILY, SLIDE, THEME, type Page, type TextBlock } from "./layout";
@@ -55,16 +58,16 @@ function drawPage(deck: PptxGenJS, page: Page, slide: DeckSlide): void {
   for (const shape of page.shapes) {
     s.addShape(deck.ShapeType.rect, { ...shape.box, fill: { color: shape.color }, line: { type: "none" } });
   }
-  s.addText(page.title.text, textOptions(page.title));
+  s.addText(xml(page.title.text), textOptions(page.title));
   for (const bullet of page.bullets) {
-    s.addText(bullet.text, { ...textOptions(bullet), bullet: { indent: bullet.indent * POINTS_PER_INCH } });
+    s.addText(xml(bullet.text), { ...textOptions(bullet), bullet: { indent: bullet.indent * POINTS_PER_INCH } });
   }
   if (page.picture && slide.picture) {
     const { data, mediaType, title } = slide.picture;
-    s.addImage({ ...page.picture, data: `${mediaType};base64,${Buffer.from(data).toString("base64")}`, altText: title });
+    s.addImage({ ...page.picture, data: `${mediaType};base64,${Buffer.from(data).toString("base64")}`, altText: xml(title) });
   }
-  s.addText(page.footer.text, textOptions(page.footer));
-  s.addNotes(notesFor(slide, page.page));
+  s.addText(xml(page.footer.text), textOptions(page.footer));
+  s.addNotes(xml(notesFor(slide, page.page)));
 }
 
 /** The deck as .pptx bytes. */
@@ -73,8 +76,8 @@ export async function buildDeck(lectureTitle: string, slides: DeckSlide[], signa
   deck.layout = "LAYOUT_WIDE";
   if (Math.abs(deck.presLayout.width / 914400 - SLIDE.w) > 0.01) throw new Error("pptxgenjs LAYOUT_WIDE is not the layout's page size");
   deck.theme = { headFontFace: FONT_FAMILY, bodyFontFace: FONT_FAMILY };
-  deck.title = lectureTitle.trim() || "Lecture";
-  deck.subject = lectureTitle.trim();
+  deck.title = xml(lectureTitle).trim() || "Lecture";
+  deck.subject = xml(lectureTitle).trim();
   deck.author = "LECTRA";
   for (const slide of slides) {
     signal?.throwIfAborted();

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { IllustratedSlide, Picture, Slide } from "@lectra/proto";
 import { solidPng } from "@lectra/testing";
+import { LECTURE_LIMITS } from "@lectra/lecture";
 import { checkBuildDeck, checkRenderFrames, pagesOf } from "./request";
 
 /** grpc.status.INVALID_ARGUMENT; @grpc/grpc-js is service-kit's dependency, not ours. */
@@ -56,5 +57,20 @@ describe("request checks", () => {
     refuses(() => checkBuildDeck({ lectureTitle: "L", slides: [good, good, illustrated({ title: "" })] }), "slides[2].slide.title");
     const { slides } = checkBuildDeck({ lectureTitle: "L", slides: [good, good] });
     assert.deepEqual(slides.map((s) => [s.number, s.total]), [[1, 2], [2, 2]]);
+    assert.equal(checkBuildDeck({ lectureTitle: "L", slides: Array(LECTURE_LIMITS.slides).fill(good) }).slides.length, LECTURE_LIMITS.slides);
+    refuses(() => checkBuildDeck({ lectureTitle: "L", slides: Array(LECTURE_LIMITS.slides + 1).fill(good) }), "slides");
+  });
+
+  it("cleans every text field of what XML cannot hold, whoever sent it", () => {
+    const dirty = illustrated(
+      { title: "Cell\u000bparts", bullets: ["nucleus\u0000", "wall\uFFFE"], narration: "Cells \u0007divide.", imageQuery: "cell\u0001" },
+      picture(solidPng(2, 2, [0, 0, 0]), { title: "Leaf\u0002", author: "A. \uD800Botanist", license: "CC0\u001f", sourceUrl: "https://example.org/\u0003" }),
+    );
+    const { lectureTitle, slides } = checkBuildDeck({ lectureTitle: "Biology\u0008", slides: [dirty] });
+    assert.equal(lectureTitle, "Biology");
+    const [s] = slides;
+    assert.deepEqual([s.slide.title, s.slide.bullets, s.slide.narration, s.slide.imageQuery], ["Cell parts", ["nucleus", "wall"], "Cells divide.", "cell"]);
+    assert.deepEqual([s.picture!.meta.title, s.picture!.meta.author, s.picture!.meta.license, s.picture!.meta.sourceUrl], ["Leaf", "A. Botanist", "CC0", "https://example.org/"]);
+    refuses(() => checkRenderFrames({ lectureTitle: "L", slideTotal: 1, slide: illustrated({ title: "\u0001\u0002" }) }), "slide.slide.title");
   });
 });

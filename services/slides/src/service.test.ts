@@ -2,9 +2,11 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import JSZip from "jszip";
+import { SLIDE_LIMITS } from "@lectra/lecture";
 import type { IllustratedSlide, Picture } from "@lectra/proto";
 import { DependencyError, slidesClient, statusName, type SlidesClient } from "@lectra/clients";
 import { pngSize, solidPng, startService, type ServiceProcess } from "@lectra/testing";
+import { xmlProblem } from "./testing/strict-xml";
 
 let service: ServiceProcess;
 let slides: SlidesClient;
@@ -70,6 +72,41 @@ describe("slides service", () => {
       for await (const _ of slides.buildDeck({ lectureTitle: "Plants", slides: [illustrated(0, ["a"]), illustrated(1, ["b"], gif)] }));
     };
     await rejectsWith(deck(), "slides[1].picture.data");
+  });
+
+  it("makes a deck whose every XML part is well-formed, and frames, from text with control characters", async () => {
+    // (Half a surrogate pair cannot travel: protobuf's UTF-8 makes it U+FFFD on the way.)
+    const dirty = (text: string) => `${text}\u0001\u000b\u0000\uFFFE`;
+    const slide = (i: number): IllustratedSlide => ({
+      slide: { index: i, title: dirty(`Slide ${i + 1}`), bullets: [dirty("Roots"), dirty("Leaves")], narration: dirty("Read aloud."), imageQuery: dirty("leaf") },
+      picture: { ...picture(solidPng(64, 48, [40, 120, 60])), title: dirty("Leaf"), author: dirty("A. Botanist"), license: dirty("CC0") },
+    });
+    const messages = [];
+    for await (const m of slides.buildDeck({ lectureTitle: dirty("Plants"), slides: [slide(0), slide(1)] })) messages.push(m);
+    const zip = await JSZip.loadAsync(Buffer.concat(messages.map((m) => m.chunk)));
+    const parts = Object.keys(zip.files).filter((f) => /\.(xml|rels)$/.test(f));
+    for (const part of parts) assert.equal(xmlProblem(await zip.file(part)!.async("string")), undefined, part);
+    const first = await zip.file("ppt/slides/slide1.xml")!.async("string");
+    assert.ok(first.includes("<a:t>Slide 1</a:t>"), first.match(/<a:t>[^<]*<\/a:t>/g)?.join(" "));
+
+    const { frames } = await slides.renderFrames({ lectureTitle: dirty("Plants"), slideTotal: 2, slide: slide(1) });
+    assert.equal(frames.length, 1);
+    assert.deepEqual(pngSize(frames[0].png), { width: 1920, height: 1080 });
+  });
+
+  it("lays a slide out to at most SLIDE_LIMITS.pages pages, however many bullets it has, and says so in its log and with the deck", async () => {
+    for (const bullets of [Array(200).fill("a"), ["word ".repeat(40_000)]]) {
+      const started = performance.now();
+      const { frames } = await slides.renderFrames({ lectureTitle: "Plants", slideTotal: 1, slide: illustrated(0, bullets) });
+      assert.equal(frames.length, SLIDE_LIMITS.pages);
+      assert.ok(Math.abs(frames.reduce((s, f) => s + f.share, 0) - 1) < 1e-9);
+      assert.ok(performance.now() - started < 30_000, `${(performance.now() - started).toFixed(0)} ms`);
+    }
+    assert.match(service.logs(), /WARN .*slide 1: 160 characters of its bullets are not shown; a slide is laid out to at most 10 pages/);
+    const messages = [];
+    for await (const m of slides.buildDeck({ lectureTitle: "Plants", slides: [illustrated(0, Array(200).fill("a")), illustrated(1, ["b"])] })) messages.push(m);
+    assert.equal(messages[0].pageCount, SLIDE_LIMITS.pages + 1);
+    assert.deepEqual(messages[0].warnings, ["slide 1: 160 characters of its bullets are not shown; a slide is laid out to at most 10 pages"], "the deck's answer says so too");
   });
 
   it("refuses an empty deck and a slide beyond slide_total", async () => {

@@ -1,7 +1,7 @@
 // SpeechService handlers: check the request, let the narrator speak every
 // segment, join the clips in order with their pauses.
 import { trace } from "@opentelemetry/api";
-import { clamp, PAUSE_RANGE } from "@lectra/lecture";
+import { clamp, PAUSE_RANGE, SPEECH_LIMITS, speechExcess } from "@lectra/lecture";
 import { SynthesizeRequest, SynthesizeResponse, type ListVoicesRequest, type ResolveVoiceRequest, type Segment, type SpeechServiceServer } from "@lectra/proto";
 import { cached, invalidArgument, ResultCache, unary, type Logger } from "@lectra/service-kit";
 import { assembleNarration, type ClipPart } from "./clip";
@@ -9,29 +9,17 @@ import { OUTPUT_SAMPLE_RATE, type Voice } from "./engines/engine";
 import type { Narrator } from "./narrator";
 import { voicesForLanguage } from "./voices";
 
-export const MAX_SEGMENTS = 400;
-export const MAX_SEGMENT_CHARS = 5_000;
-/**
- * Keeps the answer under the 256 MiB message limit: 50k characters at the
- * slowest rate (~12 characters a second) plus 400 pauses of 1.5 s is about 80
- * minutes of 24 kHz audio, some 230 MB.
- */
-export const MAX_TOTAL_CHARS = 50_000;
-
+/** The limits are the lecture's (SPEECH_LIMITS), which the orchestrator checks a script against at submit. */
 function checkSegments(segments: Segment[]): void {
   if (segments.length === 0) throw invalidArgument("segments", "is empty; send at least one segment");
-  if (segments.length > MAX_SEGMENTS) {
-    throw invalidArgument("segments", `has ${segments.length} segments; the limit is ${MAX_SEGMENTS} per call`);
-  }
-  let total = 0;
-  segments.forEach((s, i) => {
-    if (s.text.length > MAX_SEGMENT_CHARS) {
-      throw invalidArgument(`segments[${i}].text`, `is ${s.text.length} characters; the limit is ${MAX_SEGMENT_CHARS}`);
-    }
-    total += s.text.length;
-  });
-  if (total > MAX_TOTAL_CHARS) {
-    throw invalidArgument("segments", `hold ${total} characters of text; the limit is ${MAX_TOTAL_CHARS} per call (split the narration)`);
+  const excess = speechExcess(segments.map((s) => s.text));
+  switch (excess?.kind) {
+    case "segments":
+      throw invalidArgument("segments", `has ${excess.count} segments; the limit is ${SPEECH_LIMITS.segments} per call`);
+    case "segmentChars":
+      throw invalidArgument(`segments[${excess.index}].text`, `is ${excess.chars} characters; the limit is ${SPEECH_LIMITS.segmentChars}`);
+    case "chars":
+      throw invalidArgument("segments", `hold ${excess.chars} characters of text; the limit is ${SPEECH_LIMITS.chars} per call (split the narration)`);
   }
 }
 

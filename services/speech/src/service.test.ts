@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
+import { SPEECH_LIMITS } from "@lectra/lecture";
 import type { SynthesizeRequest, SynthesizeResponse } from "@lectra/proto";
 import { checkHealth, DependencyError, speechClient, statusName, type SpeechClient } from "@lectra/clients";
 import { startService, type ServiceProcess } from "@lectra/testing";
@@ -134,6 +135,11 @@ test("bad requests are refused with the field they concern", async () => {
   const long = await refusal(client.synthesize({ voice: "", segments: [segment, { ...segment, text: "word ".repeat(1001) }] }));
   assert.equal(statusName(long.code), "INVALID_ARGUMENT");
   assert.match(long.details, /^segments\[1\]\.text: is 5005 characters; the limit is 5000/);
+
+  // The lecture's limits, which the orchestrator holds a script to at submit.
+  const many = await refusal(client.synthesize({ voice: "", segments: Array(SPEECH_LIMITS.segments + 1).fill(segment) }));
+  assert.equal(statusName(many.code), "INVALID_ARGUMENT");
+  assert.equal(many.details, `segments: has ${SPEECH_LIMITS.segments + 1} segments; the limit is ${SPEECH_LIMITS.segments} per call`);
 });
 
 /** Lots of work for the pool: minutes of audio, seconds of synthesis. */

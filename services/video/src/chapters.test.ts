@@ -20,3 +20,10 @@ test("syntax characters and newlines in a title are escaped, so a title can't ad
   const text = ffmetadata([{ title: "x\nSTART=999", startSeconds: 0, endSeconds: 1 }]);
   assert.equal(text.split("\n").filter((line) => line.startsWith("START=")).length, 1);
 });
+
+test("NUL and the other characters no output can hold never reach ffmpeg", () => {
+  assert.equal(escapeMetadata("Wrap-up\u0000 and\u0001 questions\u000b=\uFFFE"), "Wrap-up and questions \\=");
+  const text = ffmetadata([{ title: "a\u0000b\u001fc", startSeconds: 0, endSeconds: 1 }]);
+  assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text), JSON.stringify(text));
+  assert.ok(text.includes("title=abc\n"));
+});

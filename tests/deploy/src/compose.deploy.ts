@@ -14,8 +14,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseScript } from "@lectra/lecture";
-import { waitUntilServing } from "@lectra/clients";
-import { callsServed, checkCaptions, checkDeck, checkVideo, eventually, freePort } from "@lectra/testing";
+import { checkHealth, waitUntilServing } from "@lectra/clients";
+import { callsServed, checkCaptions, checkDeck, checkVideo, eventually, freePort, makeTestPki, type TestPki } from "@lectra/testing";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const PROJECT = "lectra-deploy-test";
@@ -131,5 +131,81 @@ describe("the compose deployment, built and run", { timeout: 15 * 60_000 }, () =
     for (const service of LECTRA) {
       for (const id of containers(service)) assert.equal(docker("inspect", "-f", "{{.State.ExitCode}}", id), "0", `${service} ${id} exit code`);
     }
+  });
+});
+
+// deploy/compose.secure.yaml on top: certificates made for the test, the
+// services' names in them; a caller outside with the CA and a token.
+describe("the compose deployment, secured (compose.secure.yaml)", { timeout: 10 * 60_000 }, () => {
+  const [composeBin, ...composeArgs] = composeCommand();
+  const project = `${PROJECT}-secure`;
+  const token = "deploy-test-token-3c9e1f0a5b7d2e48";
+  let pki: TestPki;
+  let env: NodeJS.ProcessEnv;
+  let port: number;
+  let out: string;
+
+  const compose = (...args: string[]) => {
+    const files = ["compose.yaml", "compose.secure.yaml"].flatMap((f) => ["-f", path.join(ROOT, "deploy", f)]);
+    const r = spawnSync(composeBin, [...composeArgs, ...files, "-p", project, ...args], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${composeBin} ${args.join(" ")} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const lectra = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, "cli", "dist", "main.js"), "--orchestrator", `127.0.0.1:${port}`, ...args], {
+      encoding: "utf8",
+      timeout: 10 * 60_000,
+      env: { ...process.env, LECTRA_API_TOKEN: "", ...pki.callerEnv(), ...extraEnv },
+    });
+
+  before(async () => {
+    pki = makeTestPki({ names: LECTRA });
+    // The layout compose.secure.yaml mounts, readable by the services' UID 10001 (test keys only).
+    const tls = path.join(pki.dir, "tls");
+    fs.mkdirSync(tls);
+    for (const [from, to] of [[pki.caFile, "ca.crt"], [pki.certFile, "tls.crt"], [pki.keyFile, "tls.key"]]) fs.copyFileSync(from, path.join(tls, to));
+    const tokens = path.join(pki.dir, "tokens");
+    fs.writeFileSync(tokens, `# the deployment test's\n${token}\n`);
+    for (const f of [pki.dir, tls, ...fs.readdirSync(tls).map((f) => path.join(tls, f)), tokens]) fs.chmodSync(f, fs.statSync(f).isDirectory() ? 0o755 : 0o644);
+    port = await freePort();
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-deploy-secure-"));
+    env = { ...process.env, LECTRA_PORT: String(port), LECTRA_TLS_DIR: tls, LECTRA_TOKENS_FILE: tokens };
+    compose("down", "-v", "--remove-orphans");
+    compose("up", "-d", ...LECTRA);
+    await waitUntilServing(`127.0.0.1:${port}`, { timeoutMs: 120_000, env: pki.callerEnv() });
+  });
+
+  after(() => {
+    try {
+      if (process.exitCode) process.stderr.write(compose("logs", "--tail", "40"));
+      compose("down", "-v", "--remove-orphans");
+    } finally {
+      pki?.remove();
+      if (out) fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("every container turns healthy: the images' health check asks over mutual TLS", async () => {
+    for (const service of LECTRA) {
+      const id = docker("ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`, "--filter", `label=com.docker.compose.service=${service}`);
+      await eventually(`${service} healthy`, async () => docker("inspect", "-f", "{{.State.Health.Status}}", id) === "healthy", 60_000);
+    }
+  });
+
+  it("the published port speaks TLS only", async () => {
+    assert.equal(await checkHealth(`127.0.0.1:${port}`, 3000, {}), "UNREACHABLE");
+    assert.equal(await checkHealth(`127.0.0.1:${port}`, 3000, pki.callerEnv()), "SERVING");
+  });
+
+  it("without a token the CLI gets UNAUTHENTICATED, saying how to pass one", () => {
+    const r = lectra({}, "jobs");
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, /UNAUTHENTICATED: this API needs a token: .*lectra --token <token>/);
+  });
+
+  it("with the CA and the token the CLI generates a lecture, every service calling the next over mutual TLS", () => {
+    const r = lectra({}, "--token", token, "generate", "--script", EXAMPLE, "--out", out);
+    assert.equal(r.status, 0, `lectra generate exited ${r.status}:\n${r.stdout}${r.stderr}`);
+    checkVideo(out, parseScript(fs.readFileSync(EXAMPLE, "utf8")));
   });
 });

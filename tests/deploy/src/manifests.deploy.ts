@@ -21,7 +21,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 // This package is ES modules ("type": "module"), unlike the others, because
 // kubernetes-models can only be imported, not required.
 const K8S_DIR = path.resolve(import.meta.dirname, "../../../deploy/k8s");
-const RENDERS = ["base", "overlays/jaeger", "overlays/ollama", "overlays/gpu", "overlays/scale"];
+const RENDERS = ["base", "overlays/jaeger", "overlays/ollama", "overlays/gpu", "overlays/scale", "overlays/secure"];
 
 /** The five services the orchestrator calls, with their ports; the orchestrator is on 50051. */
 const STATELESS = { llm: 50052, images: 50053, slides: 50054, speech: 50055, video: 50056 } as const;
@@ -162,6 +162,16 @@ function selects(service: Service, w: Workload): boolean {
   return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => w.labels[k] === v);
 }
 
+/** The image's own health probe (libs/service-kit's probe.js), which speaks TLS where the kubelet's gRPC probes cannot. */
+const PROBE_JS = ["node", "/app/libs/service-kit/dist/probe.js"];
+const probesWithProbeJs = (probe: IContainer["readinessProbe"]) => JSON.stringify(probe?.exec?.command) === JSON.stringify(PROBE_JS);
+
+/** The volume mounted at `mountPath`, with the mount. */
+function mounted(w: Workload, mountPath: string) {
+  const mount = w.container.volumeMounts?.find((m) => m.mountPath === mountPath);
+  return { mount, volume: w.pod.volumes?.find((v) => v.name === mount?.name) };
+}
+
 function service(r: Rendered, name: string): Service {
   const found = r.services.find((s) => s.metadata?.name === name);
   assert.ok(found, `a Service named ${name}`);
@@ -222,7 +232,9 @@ for (const dir of RENDERS) {
         const port = grpcPort(w);
         assert.match(c.image ?? "", new RegExp(`^(.+/)?lectra/${name}[:@]`), `${name} runs the lectra/${name} image`);
         for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"] as const) {
-          assert.equal(c[probe]?.grpc?.port, port, `${name}: ${probe} asks grpc.health.v1 on the grpc port ${port}`);
+          // Under TLS (overlays/secure) the image's probe.js asks, on the same port (its LECTRA_<SERVICE>_ADDR).
+          if (dir === "overlays/secure") assert.ok(probesWithProbeJs(c[probe]), `${name}: ${probe} runs ${PROBE_JS.join(" ")}, the kubelet's gRPC probes speaking no TLS`);
+          else assert.equal(c[probe]?.grpc?.port, port, `${name}: ${probe} asks grpc.health.v1 on the grpc port ${port}`);
         }
         assert.ok(c.resources?.limits?.memory, `${name}: a memory limit`);
         assert.ok(c.resources?.requests?.memory, `${name}: a memory request`);
@@ -322,6 +334,46 @@ describe("what each overlay adds", () => {
   it("base exports no spans: OTEL_EXPORTER_OTLP_ENDPOINT is unset", () => {
     const r = render("base");
     for (const w of workloads(r)) assert.equal(environment(r, w).get("OTEL_EXPORTER_OTLP_ENDPOINT"), undefined, w.name);
+  });
+
+  it("base is plaintext and open: no TLS files, no API tokens, no Secrets mounted", () => {
+    const r = render("base");
+    for (const w of workloads(r)) {
+      const env = environment(r, w);
+      for (const variable of ["LECTRA_TLS_CERT_FILE", "LECTRA_TLS_KEY_FILE", "LECTRA_TLS_CA_FILE", "LECTRA_API_TOKENS", "LECTRA_API_TOKENS_FILE"]) {
+        assert.equal(env.get(variable), undefined, `${w.name}: ${variable}`);
+      }
+      assert.ok(!w.pod.volumes?.some((v) => v.secret), `${w.name} mounts no Secret`);
+    }
+  });
+
+  it("secure: every service has the certificate Secret read-only where LECTRA_TLS_* point; the orchestrator alone the token file", () => {
+    const r = render("overlays/secure");
+    for (const name of ["orchestrator", ...STATELESS_NAMES]) {
+      const w = workload(r, name);
+      const env = environment(r, w);
+      const { mount, volume } = mounted(w, "/etc/lectra/tls");
+      assert.equal(volume?.secret?.secretName, "lectra-tls", `${name}: Secret lectra-tls at /etc/lectra/tls`);
+      assert.equal(mount?.readOnly, true, `${name}: mounted read-only`);
+      assert.equal(volume.secret.defaultMode, 0o440, `${name}: readable by the pod's group (fsGroup) only`);
+      assert.equal(w.pod.securityContext?.fsGroup, 10001, `${name}: fsGroup 10001 owns the files`);
+      for (const [variable, key] of [["LECTRA_TLS_CERT_FILE", "tls.crt"], ["LECTRA_TLS_KEY_FILE", "tls.key"], ["LECTRA_TLS_CA_FILE", "ca.crt"]]) {
+        assert.equal(env.get(variable), `/etc/lectra/tls/${key}`, `${name}: ${variable} names ${key} in the Secret (kubectl create secret generic lectra-tls --from-file=${key})`);
+      }
+      const tokens = mounted(w, "/etc/lectra/api-tokens");
+      if (name === "orchestrator") {
+        assert.equal(tokens.volume?.secret?.secretName, "lectra-api-tokens", "the orchestrator: Secret lectra-api-tokens");
+        assert.equal(tokens.mount?.readOnly, true, "mounted read-only");
+        assert.equal(env.get("LECTRA_API_TOKENS_FILE"), "/etc/lectra/api-tokens/tokens");
+      } else {
+        assert.equal(tokens.volume, undefined, `${name} does not get the API tokens`);
+        assert.equal(env.get("LECTRA_API_TOKENS_FILE"), undefined, name);
+      }
+      for (const secret of w.pod.volumes?.filter((v) => v.secret) ?? []) {
+        assert.notEqual(secret.secret!.optional, true, `${name}: Secret ${secret.secret!.secretName} is required, so a pod never starts unsecured`);
+      }
+    }
+    assert.ok(!r.configMaps.some((c) => Object.keys(c.data ?? {}).some((k) => /TOKENS$|KEY$/.test(k) && !/_FILE$/.test(k))), "no token or key is in a ConfigMap");
   });
 
   it("jaeger: every LECTRA service exports to the in-cluster Jaeger, which serves OTLP/HTTP and its UI", () => {

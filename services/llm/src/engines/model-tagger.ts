@@ -3,8 +3,11 @@
 // be the narration's words, or its answer is dropped and the rules tag the
 // narration instead. In "auto" mode an absent model (server not running, model
 // not pulled) is the ordinary offline case: the rules tag quietly, and the
-// model is not asked again for a while.
-import { formatTag, tokenize, words } from "@lectra/lecture";
+// model is not asked again for a while. Tags that would split the narration into
+// more segments, or longer ones, than the speech service takes (SPEECH_LIMITS)
+// are dropped the same way: the rules' segments are the ones the script was
+// checked against at the door.
+import { formatTag, parseSegments, SPEECH_LIMITS, speechExcess, tokenize, words } from "@lectra/lecture";
 import type { Slide } from "@lectra/proto";
 import type { LanguageModel, ProsodyTagger, TaggedNarration } from "./engine";
 import { tagPrompt } from "./prompts";
@@ -13,6 +16,9 @@ import { tagsSchema } from "./schemas";
 import { askForJson } from "./structured";
 
 export const WORDS_CHANGED = "the model changed the narration's words; tagged by rules instead";
+export const OVER_SPEECH_LIMITS =
+  `the model's tags split the narration into more segments (or longer ones) than the speech service takes ` +
+  `(${SPEECH_LIMITS.segments} of up to ${SPEECH_LIMITS.segmentChars} characters); tagged by rules instead`;
 
 /** The model's tagged narration with every tag clamped to its range and a pause at the end, or undefined when its words are not the narration's. */
 export function acceptModelTags(tagged: string, narration: string): string | undefined {
@@ -58,6 +64,7 @@ export class ModelTagger implements ProsodyTagger {
     }
     const tagged = acceptModelTags(answer.value.tagged_narration, slide.narration);
     if (tagged === undefined) return byRules(slide, [...answer.warnings, WORDS_CHANGED]);
+    if (speechExcess(parseSegments(tagged).map((s) => s.text))) return byRules(slide, [...answer.warnings, OVER_SPEECH_LIMITS]);
     return { taggedNarration: tagged, engine: this.model.engine, warnings: answer.warnings };
   }
 }

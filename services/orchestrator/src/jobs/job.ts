@@ -6,8 +6,8 @@
 // through one AbortController.
 import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
 import { status } from "@grpc/grpc-js";
-import { JobState, Stage, StageStatus, type Artifact, type Job as JobRecord, type JobEvent, type ModelPull, type Picture, type StageUpdate } from "@lectra/proto";
-import { statusName, type Logger } from "@lectra/service-kit";
+import { JobState, Stage, StageStatus, type Artifact, type Job as JobRecord, type JobEvent, type ModelPull, type Picture, type QueuePlace, type StageUpdate } from "@lectra/proto";
+import { RpcError, statusName, type Logger } from "@lectra/service-kit";
 import { ARTIFACTS, type ArtifactKind } from "../artifacts";
 import type { ArtifactSink, LectureJob } from "../pipeline/env";
 import type { Graph } from "../pipeline/graph";
@@ -53,18 +53,21 @@ export class Job implements LectureJob {
   private readonly progress: Progress;
   private readonly runs: StageRun[] = [];
   private readonly warned = new Set<string>();
-  private readonly startedMs = performance.now();
+  /** When the job got its slot and started running (it may wait in line first). */
+  private startedMs = performance.now();
   private failure: StageError | undefined;
   private saving = Promise.resolve();
 
+  /** A new job, or, given the record of one that did not succeed, that job resumed. */
   constructor(
     readonly request: LectureRequest,
     private readonly deps: JobDeps,
+    resumed?: JobRecord,
   ) {
     this.record = {
-      id: newJobId(),
-      state: JobState.JOB_STATE_RUNNING,
-      createTime: new Date(),
+      id: resumed?.id ?? newJobId(),
+      state: JobState.JOB_STATE_QUEUED,
+      createTime: resumed?.createTime ?? new Date(),
       finishTime: undefined,
       title: request.scriptTitle,
       slideCount: request.slideCount,
@@ -74,12 +77,15 @@ export class Job implements LectureJob {
       constantFrameRate: request.constantFrameRate,
       noCache: request.noCache,
       progress: 0,
-      artifacts: [],
+      // A resumed job keeps what it made until it makes it again.
+      artifacts: resumed?.artifacts ?? [],
       warnings: [],
-      credits: [],
+      credits: resumed?.credits ?? [],
       error: undefined,
       report: undefined,
       traceId: "",
+      sizeBytes: 0,
+      resumed: resumed ? resumed.resumed + 1 : 0,
     };
     this.jobId = this.record.id;
     this.tracer = deps.tracer;
@@ -96,11 +102,34 @@ export class Job implements LectureJob {
     return this.controller.signal;
   }
 
-  /** Records the job on disk and tells the listener it started. */
-  async open(): Promise<void> {
-    await this.deps.archive.save(this.record);
-    this.emit({ $case: "started", value: this.record });
-    this.deps.log.info("job started", { job: this.jobId, slides: this.request.slideCount, source: this.request.source.$case });
+  /**
+   * Records the job on disk (QUEUED until it gets its slot, or RUNNING at once)
+   * and tells the listener it was accepted.
+   */
+  async open(waits: boolean): Promise<void> {
+    if (!waits) this.record.state = JobState.JOB_STATE_RUNNING;
+    // A record that cannot be saved (a full disk) is logged and kept in memory
+    // like any other save: the job still runs, and its first artifact that
+    // cannot be written fails it, saying the disk is full.
+    await this.save();
+    // A copy: the event may be sent after the record has moved on (e.g. from QUEUED to RUNNING).
+    this.emit({ $case: "started", value: { ...this.record } });
+    const resumed = this.record.resumed > 0 ? { resumed: this.record.resumed } : {};
+    this.deps.log.info(waits ? "job queued" : "job started", { job: this.jobId, slides: this.request.slideCount, source: this.request.source.$case, ...resumed });
+  }
+
+  /** Where the job waits in line. */
+  queued(place: QueuePlace): void {
+    this.emit({ $case: "queued", value: place });
+  }
+
+  /** The job got its slot: it runs from now on. */
+  admitted(): void {
+    if (this.record.state !== JobState.JOB_STATE_QUEUED) return;
+    this.record.state = JobState.JOB_STATE_RUNNING;
+    this.startedMs = performance.now();
+    this.deps.log.info("job started", { job: this.jobId });
+    void this.save();
   }
 
   /** Runs the job's pipeline and settles its end state; resolves with the final record. */
@@ -238,5 +267,9 @@ export class Job implements LectureJob {
 }
 
 function asStageError(error: unknown): StageError {
-  return error instanceof StageError ? error : new StageError(Stage.STAGE_UNSPECIFIED, undefined, status.INTERNAL, String(error));
+  if (error instanceof StageError) return error;
+  // A step without a stage (narration, timings) whose artifact could not be
+  // written keeps the store's code and words ("the disk is full: cannot write …").
+  if (error instanceof RpcError) return new StageError(Stage.STAGE_UNSPECIFIED, undefined, error.code, error.message);
+  return new StageError(Stage.STAGE_UNSPECIFIED, undefined, status.INTERNAL, String(error));
 }

@@ -6,7 +6,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { status } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
+import { DependencyError } from "@lectra/clients";
 import { GenerateRequest, JobState, Stage, StageStatus, type JobEvent } from "@lectra/proto";
 import { createLogger } from "@lectra/service-kit";
 import { validateGenerate } from "../request";
@@ -17,21 +19,19 @@ import { JobStore } from "./store";
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-async function setUp(services = new FakeServices()) {
+async function setUp(services = new FakeServices(), limits = { maxRunning: 4, maxQueued: 16 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-jobs-"));
   dirs.push(dir);
   const store = new JobStore(dir);
   await store.open();
-  const jobs = new Jobs(store, services.clients, trace.getTracer("test"), createLogger("test"));
+  const jobs = new Jobs(store, services.clients, trace.getTracer("test"), createLogger("test"), { ...limits, slidesAtOnce: 12 });
   return { store, jobs, services };
 }
 
 async function run(jobs: Jobs, options: { skipVideo?: boolean; constantFrameRate?: boolean } = {}) {
-  const request = validateGenerate(
-    GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3, voice: "fake-voice", ...options }),
-  );
+  const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3, voice: "fake-voice", ...options });
   const events: JobEvent[] = [];
-  const running = await jobs.start(request, (e) => events.push(e));
+  const running = await jobs.start(validateGenerate(raw), raw, (e) => events.push(e));
   return { running, events, job: await running.done };
 }
 
@@ -90,9 +90,9 @@ describe("a job in process", () => {
       return untilAborted(options);
     });
     const { jobs } = await setUp(services);
-    const request = validateGenerate(GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3 }));
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3 });
     const events: JobEvent[] = [];
-    const running = await jobs.start(request, (e) => events.push(e));
+    const running = await jobs.start(validateGenerate(raw), raw, (e) => events.push(e));
     await holding;
     const job = await jobs.cancel(running.job.jobId, "cancelled by the test");
     const callsAtEnd = services.calls.length;
@@ -143,8 +143,8 @@ describe("a job in process", () => {
   it("on shutdown, running jobs end INTERRUPTED and say so on disk", async () => {
     const services = new FakeServices().on("llm.writeSlide", (_, options) => untilAborted(options));
     const { jobs, store } = await setUp(services);
-    const request = validateGenerate(GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 2 }));
-    const running = await jobs.start(request, () => {});
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 2 });
+    const running = await jobs.start(validateGenerate(raw), raw, () => {});
     while (services.count("llm.writeSlide") === 0) await new Promise((r) => setTimeout(r, 5));
     await jobs.interruptAll("the orchestrator was shut down");
     const job = await running.done;
@@ -153,5 +153,93 @@ describe("a job in process", () => {
     await reopened.open();
     assert.equal(reopened.get(job.id).state, JobState.JOB_STATE_INTERRUPTED);
     assert.equal(reopened.get(job.id).error!.code, "ABORTED");
+  });
+
+  it("past LECTRA_MAX_JOBS a job waits QUEUED, told its place in line; past the line it is refused, saying when to retry", async () => {
+    const services = new FakeServices();
+    const release = services.hold("llm.outline");
+    const { jobs } = await setUp(services, { maxRunning: 1, maxQueued: 1 });
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 2 });
+    const first = await jobs.start(validateGenerate(raw), raw, () => {});
+    const waitingEvents: JobEvent[] = [];
+    const second = await jobs.start(validateGenerate(raw), raw, (e) => waitingEvents.push(e));
+    assert.equal(jobs.get(second.job.jobId).state, JobState.JOB_STATE_QUEUED);
+    await assert.rejects(jobs.start(validateGenerate(raw), raw, () => {}), /1 jobs are running and 1 waiting.*retry in about \d+ s/);
+    await new Promise((r) => setImmediate(r));
+    const places = waitingEvents.flatMap((e) => (e.kind?.$case === "queued" ? [e.kind.value.position] : []));
+    assert.deepEqual(places, [1]);
+    release();
+    const [a, b] = await Promise.all([first.done, second.done]);
+    assert.deepEqual([a.state, b.state], [JobState.JOB_STATE_SUCCEEDED, JobState.JOB_STATE_SUCCEEDED]);
+    assert.ok(b.report!.wallSeconds < (b.finishTime!.getTime() - b.createTime!.getTime()) / 1000 + 0.05, "its report times the run, not the wait");
+  });
+
+  it("a job cancelled while it waits ends CANCELLED without a call, and the line moves on", async () => {
+    const services = new FakeServices();
+    const release = services.hold("llm.outline");
+    const { jobs } = await setUp(services, { maxRunning: 1, maxQueued: 2 });
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 1 });
+    const first = await jobs.start(validateGenerate(raw), raw, () => {});
+    const second = await jobs.start(validateGenerate(raw), raw, () => {});
+    const third = await jobs.start(validateGenerate(raw), raw, () => {});
+    const cancelled = await jobs.cancel(second.job.jobId, "not needed after all");
+    assert.equal(cancelled.state, JobState.JOB_STATE_CANCELLED);
+    assert.equal(services.count("llm.outline"), 1, "only the running job called anything");
+    release();
+    assert.equal((await third.done).state, JobState.JOB_STATE_SUCCEEDED);
+    assert.equal((await first.done).state, JobState.JOB_STATE_SUCCEEDED);
+  });
+
+  it("a failed job resumes from its stored request: same id, what it made kept, and it succeeds", async () => {
+    let videoFails = true;
+    const services = new FakeServices().on("video.assembleVideo", async () => {
+      if (videoFails) throw new Error("the video service went away");
+      return undefined;
+    });
+    const { jobs, store } = await setUp(services);
+    const { job: failed } = await run(jobs);
+    assert.equal(failed.state, JobState.JOB_STATE_FAILED);
+    const stored = await store.loadRequest(failed.id);
+    assert.equal(stored?.voice, "fake-voice");
+
+    videoFails = false;
+    const events: JobEvent[] = [];
+    // Each event as it was sent (a listener in process gets the live record).
+    const resumed = await jobs.resume(failed.id, (e) => events.push(structuredClone(e)));
+    const job = await resumed.done;
+    assert.equal(job.id, failed.id);
+    assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
+    assert.equal(job.resumed, 1);
+    assert.equal(job.error, undefined);
+    assert.ok(job.artifacts.some((a) => a.name === "lecture.mp4"));
+    assert.equal(events[0].kind?.$case, "started");
+    const startedWith = events[0].kind?.$case === "started" ? events[0].kind.value.artifacts.map((a) => a.name) : [];
+    assert.deepEqual(startedWith, failed.artifacts.map((a) => a.name), "it starts with what the failed run made");
+    await assert.rejects(jobs.resume(job.id, () => {}), /is SUCCEEDED; only a failed, cancelled or interrupted job can be resumed/);
+  });
+
+  it("a finished job can be deleted, with its files; a running one cannot", async () => {
+    const services = new FakeServices().on("llm.writeSlide", (_, options) => untilAborted(options));
+    const { jobs, store } = await setUp(services);
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 1 });
+    const running = await jobs.start(validateGenerate(raw), raw, () => {});
+    await assert.rejects(jobs.delete(running.job.jobId), /cancel it \(CancelJob\) before deleting it/);
+    await jobs.cancel(running.job.jobId, "done with it");
+    const dir = store.jobDir(running.job.jobId);
+    assert.ok(fs.existsSync(dir));
+    await jobs.delete(running.job.jobId);
+    assert.equal(fs.existsSync(dir), false);
+    assert.throws(() => jobs.get(running.job.jobId), /no job/);
+  });
+
+  it("with the images service down, slides go without pictures and the job says so", async () => {
+    const services = new FakeServices().on("images.findPicture", async () => {
+      throw new DependencyError("images", "127.0.0.1:1", status.UNAVAILABLE, "No connection established");
+    });
+    const { jobs } = await setUp(services);
+    const { job } = await run(jobs);
+    assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
+    assert.ok(job.warnings.some((w) => /^slide 1: no picture: images service \(127\.0\.0\.1:1\) is unavailable/.test(w)), job.warnings.join("; "));
+    assert.deepEqual(job.credits, []);
   });
 });

@@ -40,10 +40,10 @@ describe("the declared graph", () => {
     dirs.push(dir);
     const store = new JobStore(dir);
     await store.open();
-    const jobs = new Jobs(store, new FakeServices().clients, trace.getTracer("test"), createLogger("test"), EXTENDED);
+    const jobs = new Jobs(store, new FakeServices().clients, trace.getTracer("test"), createLogger("test"), { maxRunning: 4, maxQueued: 4, slidesAtOnce: 12, graph: EXTENDED });
     const events: JobEvent[] = [];
-    const request = validateGenerate(GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3 }));
-    const job = await (await jobs.start(request, (e) => events.push(e))).done;
+    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3 });
+    const job = await (await jobs.start(validateGenerate(raw), raw, (e) => events.push(e))).done;
 
     assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
     assert.deepEqual(subtitled.map((s) => s.slide).sort(), [0, 1, 2]);

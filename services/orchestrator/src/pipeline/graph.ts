@@ -110,6 +110,13 @@ export class StageGraph<L = {}, S = {}> implements Graph {
     return new StageGraph(this.steps, { step, count: count as (result: unknown) => number });
   }
 
+  private waitsForSlides(step: Step): boolean {
+    return [...step.needs, ...step.uses].some((name) => {
+      const dep = this.steps.find((s) => s.name === name)!;
+      return dep.scope === "slide" || this.waitsForSlides(dep);
+    });
+  }
+
   private with(name: string, scope: Scope, d: Declaration<never, unknown>): Step[] {
     if (this.steps.some((s) => s.name === name)) throw new Error(`step "${name}" is declared twice`);
     const needs = d.needs ?? [];
@@ -117,6 +124,10 @@ export class StageGraph<L = {}, S = {}> implements Graph {
     for (const dep of [...needs, ...uses]) {
       const found = this.steps.find((s) => s.name === dep);
       if (!found) throw new Error(`step "${name}" needs "${dep}", which is not declared before it`);
+      // A slide cannot wait for every slide: with slides taken a few at a time, it would wait forever.
+      if (scope === "slide" && found.scope === "lecture" && this.waitsForSlides(found)) {
+        throw new Error(`per-slide step "${name}" cannot need "${dep}", which waits for every slide`);
+      }
     }
     const step: Step = {
       name,

@@ -10,6 +10,7 @@
 // for every slide. No step waits for anything its data does not need.
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
+import { DependencyError } from "@lectra/clients";
 import { Stage, type LectureSource } from "@lectra/proto";
 import { alignToAacFrames, buildTimeline, encodeWav, pageTimes, parseSegments } from "@lectra/lecture";
 import type { LectureRequest } from "../request";
@@ -55,7 +56,13 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_IMAGE,
     needs: ["content"],
     async run({ content }, { clients, job, slide, call }) {
-      const { picture, warnings } = await clients.images.findPicture({ query: content.imageQuery, slideTitle: content.title }, call);
+      // A picture is optional: with the images service down, the slide goes without one.
+      const found = await clients.images.findPicture({ query: content.imageQuery, slideTitle: content.title }, call).catch((error: unknown) => {
+        if (!(error instanceof DependencyError && error.code === status.UNAVAILABLE) || call.signal?.aborted) throw error;
+        job.warn(slideLabel(slide), `no picture: ${error.message}`);
+        return { picture: undefined, warnings: [] };
+      });
+      const { picture, warnings } = found;
       warnings.forEach((w) => job.warn(slideLabel(slide), w));
       if (picture) job.pictured(slide!, picture);
       return picture;
@@ -122,6 +129,7 @@ export const LECTURE_GRAPH = new StageGraph()
       const slides = content.map((slide, i) => ({ slide, picture: image[i] }));
       await streamToArtifact(job, "deck", clients.slides.buildDeck({ lectureTitle: outline.title, slides }, call), (part) => {
         pages ||= part.pageCount;
+        part.warnings.forEach((w) => job.warn("deck", w));
       });
       return pages;
     },

@@ -98,6 +98,9 @@ export async function runStage<T>(
         cacheHits++;
         span.setAttribute(ATTR_CACHE_HIT, true);
       },
+      // A service coming back (restarted, redeployed) shows in the trace as retries.
+      onRetry: ({ attempt, delayMs, error }) =>
+        span.addEvent("retry", { "lectra.retry.attempt": attempt, "lectra.retry.delay_ms": delayMs, "lectra.retry.reason": error.message }),
     };
     job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_STARTED, seconds: 0, detail: "" });
     try {

@@ -37,6 +37,17 @@ export class FakeServices {
     return this;
   }
 
+  /** Holds every `method` call until the returned function is called; then they answer as usual. */
+  hold(method: Method): () => void {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.on(method, async () => {
+      await held;
+      return undefined;
+    });
+    return release;
+  }
+
   count(method: Method): number {
     return this.calls.filter((c) => c.method === method).length;
   }
@@ -70,7 +81,7 @@ export class FakeServices {
       images: { findPicture: unary("images.findPicture", () => ({ picture: undefined, warnings: [] })) },
       slides: {
         renderFrames: unary("slides.renderFrames", () => ({ frames: [{ png: Buffer.from("png"), page: 1, share: 1 }] })),
-        buildDeck: stream("slides.buildDeck", (r) => [{ chunk: Buffer.from("pptx"), pageCount: r.slides.length }]),
+        buildDeck: stream("slides.buildDeck", (r) => [{ chunk: Buffer.from("pptx"), pageCount: r.slides.length, warnings: [] }]),
       },
       speech: {
         resolveVoice: unary("speech.resolveVoice", (r) => ({ voice: { name: r.name || "fake-voice", language: "en-US", description: "", engine: "fake" } })),
