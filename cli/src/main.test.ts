@@ -4,9 +4,9 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import { JobState, type Job } from "@lectra/proto";
+import { freePort } from "@lectra/testing";
 import { exitCode } from "./commands/generate";
 
 const MAIN = path.join(__dirname, "main.js");
@@ -18,14 +18,7 @@ function lectra(...args: string[]) {
 }
 
 /** A loopback port nothing listens on. */
-function deadPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const deadPort = freePort;
 
 describe("lectra generate, bad input: exit code 2 and what to do", () => {
   const cases: Array<[string, string[], RegExp]> = [

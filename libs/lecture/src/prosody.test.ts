@@ -29,12 +29,17 @@ describe("prosody tags", () => {
 
   it("says which tag an author got wrong and the range to write it in", () => {
     assert.equal(tagProblem("Fine [rate=-10%] and [pitch=+1.5st] and [pause=800ms] and [pause=800] and [1] and [rate limits]."), undefined);
-    assert.equal(tagProblem("Wait [pause=1e9ms] now."), '"[pause=1e9ms]" is not a pause tag: write [pause=Nms] with N from 0 to 1500');
-    assert.equal(tagProblem("Low [pitch=-1e3st] voice."), '"[pitch=-1e3st]" is not a pitch tag: write [pitch=±Nst] with N from -2 to +2');
-    assert.equal(tagProblem("[rate=abc]"), '"[rate=abc]" is not a rate tag: write [rate=±N%] with N from -30 to +25');
-    assert.equal(tagProblem("[RATE = +10st]"), '"[RATE = +10st]" is not a rate tag: write [rate=±N%] with N from -30 to +25');
-    assert.equal(tagProblem("[pause=2000ms]"), '"[pause=2000ms]" is out of range: write [pause=Nms] with N from 0 to 1500');
-    assert.equal(tagProblem("[pause=-5ms]"), '"[pause=-5ms]" is out of range: write [pause=Nms] with N from 0 to 1500');
+    const PAUSE = "write [pause=Nms] with N from 0 to 1500";
+    const RATE = "write [rate=±N%] with N from -30 to +25";
+    const problems: Record<string, string> = {
+      "Wait [pause=1e9ms] now.": `"[pause=1e9ms]" is not a pause tag: ${PAUSE}`,
+      "Low [pitch=-1e3st] voice.": '"[pitch=-1e3st]" is not a pitch tag: write [pitch=±Nst] with N from -2 to +2',
+      "[rate=abc]": `"[rate=abc]" is not a rate tag: ${RATE}`,
+      "[RATE = +10st]": `"[RATE = +10st]" is not a rate tag: ${RATE}`,
+      "[pause=2000ms]": `"[pause=2000ms]" is out of range: ${PAUSE}`,
+      "[pause=-5ms]": `"[pause=-5ms]" is out of range: ${PAUSE}`,
+    };
+    for (const [narration, problem] of Object.entries(problems)) assert.equal(tagProblem(narration), problem, narration);
     assert.equal(tagProblem("[rate=+25%] [rate=-30%] [pitch=-2st] [pause=0ms] [pause=1500ms]"), undefined);
     assert.match(tagProblem("[pitch=+2.1st]")!, /out of range/);
     // What the tokenizer would speak as words is exactly what is refused.

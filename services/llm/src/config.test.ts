@@ -18,14 +18,17 @@ test("defaults run Ollama on this machine with llama3.1:8b", () => {
 });
 
 test("OLLAMA_HOST is read the way Ollama reads it", () => {
-  assert.equal(ollamaUrl("0.0.0.0"), "http://127.0.0.1:11434");
-  assert.equal(ollamaUrl("gpu-box:8080"), "http://gpu-box:8080");
-  assert.equal(ollamaUrl("https://ollama.example.org/"), "https://ollama.example.org");
-  assert.equal(ollamaUrl("http://127.0.0.1:11434"), "http://127.0.0.1:11434");
+  const urls: Record<string, string> = {
+    "0.0.0.0": "http://127.0.0.1:11434",
+    "gpu-box:8080": "http://gpu-box:8080",
+    "https://ollama.example.org/": "https://ollama.example.org",
+    "http://127.0.0.1:11434": "http://127.0.0.1:11434",
+  };
+  for (const [host, url] of Object.entries(urls)) assert.equal(ollamaUrl(host), url, host);
 });
 
 test("every setting comes from its variable", () => {
-  const config = llmConfig({
+  const env = {
     LECTRA_LLM_PROVIDER: "OpenAI",
     LECTRA_LLM_MODEL: "qwen2.5:7b",
     LECTRA_OPENAI_BASE_URL: "http://127.0.0.1:8000/v1/",
@@ -34,7 +37,8 @@ test("every setting comes from its variable", () => {
     LECTRA_LLM_TAGGER: "rules",
     LECTRA_LLM_CONCURRENCY: "2",
     LECTRA_LLM_CALL_TIMEOUT_MS: "5000",
-  });
+  };
+  const config = llmConfig(env);
   assert.deepEqual(
     [config.provider, config.model, config.openaiBaseUrl, config.openaiApiKey, config.pull, config.tagger, config.concurrency, config.callTimeoutMs],
     ["openai", "qwen2.5:7b", "http://127.0.0.1:8000/v1", "sk-1", true, "rules", 2, 5000],

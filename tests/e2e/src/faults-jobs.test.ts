@@ -3,27 +3,23 @@
 // services' caches), three times as many jobs as may run at once (they wait
 // their turn; past the line they are refused, saying when to retry), and a job
 // deleted with its files.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
 import { GenerateRequest, JobState, Stage, StageStatus, type JobEvent } from "@lectra/proto";
 import type { DependencyError } from "@lectra/clients";
-import { run, script, startStack, type Stack } from "./stack";
+import { run, script, stackForSuite } from "./stack";
 
 describe("the orchestrator killed mid-job, then ResumeJob", () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack?.stop());
+  const stack = stackForSuite();
 
   it("the resumed job succeeds under its own id, and the stages finished before the kill come from the cache", async () => {
     let jobId = "";
     const finishedBefore: string[] = [];
-    const orchestrator = stack.services.get("orchestrator")!;
-    const killed = await run(stack.client, { source: { $case: "script", value: script(4, 3) } }, async (e) => {
+    const orchestrator = stack().services.get("orchestrator")!;
+    const killed = await run(stack().client, { source: { $case: "script", value: script(4, 3) } }, async (e) => {
       jobId ||= e.jobId;
       const k = e.kind;
       if (k?.$case === "stage" && k.value.status === StageStatus.STAGE_STATUS_FINISHED) {
@@ -34,12 +30,12 @@ describe("the orchestrator killed mid-job, then ResumeJob", () => {
     });
     assert.equal(killed.error?.code, status.UNAVAILABLE, "the Generate call lost its orchestrator");
 
-    await stack.startOrchestrator();
-    const before = (await stack.client.getJob({ jobId })).job!;
+    await stack().startOrchestrator();
+    const before = (await stack().client.getJob({ jobId })).job!;
     assert.equal(before.state, JobState.JOB_STATE_INTERRUPTED);
 
     const events: JobEvent[] = [];
-    for await (const { event } of stack.client.resumeJob({ jobId })) events.push(event!);
+    for await (const { event } of stack().client.resumeJob({ jobId })) events.push(event!);
     const finished = events.at(-1)!.kind;
     assert.equal(finished?.$case, "finished");
     const job = (finished as { value: typeof before }).value;
@@ -65,39 +61,35 @@ describe("the orchestrator killed mid-job, then ResumeJob", () => {
   });
 
   it("a job that succeeded, or is unknown, is not resumed", async () => {
-    const done = await run(stack.client, { source: { $case: "script", value: script(1) }, skipVideo: true });
+    const done = await run(stack().client, { source: { $case: "script", value: script(1) }, skipVideo: true });
     assert.equal(done.job?.state, JobState.JOB_STATE_SUCCEEDED);
     const resume = async (jobId: string) => {
-      for await (const _ of stack.client.resumeJob({ jobId }));
+      for await (const _ of stack().client.resumeJob({ jobId }));
     };
     await assert.rejects(resume(done.job!.id), (e: DependencyError) => e.code === status.FAILED_PRECONDITION && /is SUCCEEDED/.test(e.details));
     await assert.rejects(resume("00000000-0000-4000-8000-000000000000"), (e: DependencyError) => e.code === status.NOT_FOUND);
   });
 
   it("DeleteJob removes a finished job and its files; ListJobs says how big each job is", async () => {
-    const done = await run(stack.client, { source: { $case: "script", value: script(1) }, skipVideo: true });
+    const done = await run(stack().client, { source: { $case: "script", value: script(1) }, skipVideo: true });
     const id = done.job!.id;
-    const listed = (await stack.client.listJobs({ pageSize: 100, pageToken: "" })).jobs.find((j) => j.id === id)!;
-    const onDisk = fs.readdirSync(path.join(stack.dataDir, "jobs", id)).reduce((sum, f) => sum + fs.statSync(path.join(stack.dataDir, "jobs", id, f)).size, 0);
+    const listed = (await stack().client.listJobs({ pageSize: 100, pageToken: "" })).jobs.find((j) => j.id === id)!;
+    const onDisk = fs.readdirSync(path.join(stack().dataDir, "jobs", id)).reduce((sum, f) => sum + fs.statSync(path.join(stack().dataDir, "jobs", id, f)).size, 0);
     assert.ok(listed.sizeBytes > 0 && Math.abs(listed.sizeBytes - onDisk) < 4096, `listed ${listed.sizeBytes}, on disk ${onDisk}`);
-    await stack.client.deleteJob({ jobId: id });
-    assert.equal(fs.existsSync(path.join(stack.dataDir, "jobs", id)), false);
-    await assert.rejects(stack.client.getJob({ jobId: id }), (e: DependencyError) => e.code === status.NOT_FOUND);
+    await stack().client.deleteJob({ jobId: id });
+    assert.equal(fs.existsSync(path.join(stack().dataDir, "jobs", id)), false);
+    await assert.rejects(stack().client.getJob({ jobId: id }), (e: DependencyError) => e.code === status.NOT_FOUND);
   });
 });
 
 describe("three times as many jobs as may run at once", () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ LECTRA_MAX_JOBS: "1", LECTRA_MAX_QUEUED_JOBS: "1" });
-  });
-  after(() => stack?.stop());
+  const stack = stackForSuite({ LECTRA_MAX_JOBS: "1", LECTRA_MAX_QUEUED_JOBS: "1" });
 
   it("one runs, one waits its turn and is told its place, one is refused with when to retry; nothing is lost", async () => {
     const request = GenerateRequest.fromPartial({ source: { $case: "script", value: script(2) }, skipVideo: true });
     const results = await Promise.all([0, 1, 2].map(async (i) => {
       await new Promise((r) => setTimeout(r, i * 150)); // in this order
-      return run(stack.client, request);
+      return run(stack().client, request);
     }));
     const [first, second, third] = results;
     assert.equal(first.job?.state, JobState.JOB_STATE_SUCCEEDED, first.job?.error?.message);

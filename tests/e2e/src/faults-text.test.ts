@@ -42,14 +42,11 @@ describe("faults in a lecture's text", () => {
   }
 
   it("a control character in a slide title or a bullet → INVALID_ARGUMENT naming the line and the character", async () => {
-    assert.equal(
-      await refused(script("## Two loops\u0001\n\nBlood goes to the lungs first.\n")),
-      "line 7: slide 2's title has a control character U+0001, which a deck cannot hold: delete it",
-    );
-    assert.equal(
-      await refused(script("## Two loops\n- Lungs\u000b and body\n\nBlood goes to the lungs first.\n")),
-      "line 8: a bullet on slide 2 has a control character U+000B, which a deck cannot hold: delete it",
-    );
+    const cases = [
+      ["## Two loops\u0001\n\nBlood goes to the lungs first.\n", "line 7: slide 2's title has a control character U+0001, which a deck cannot hold: delete it"],
+      ["## Two loops\n- Lungs\u000b and body\n\nBlood goes to the lungs first.\n", "line 8: a bullet on slide 2 has a control character U+000B, which a deck cannot hold: delete it"],
+    ];
+    for (const [slide, message] of cases) assert.equal(await refused(script(slide)), message);
     // The same with a video to make (it failed at stage.frame) and with skip_video (the deck was unreadable).
     for (const skipVideo of [false, true]) {
       const r = await run(stack.client, { source: { $case: "script", value: script("## Two\u0000\n\nBlood.\n") }, skipVideo });
@@ -104,18 +101,12 @@ describe("faults in a lecture's text", () => {
   });
 
   it("a malformed or out-of-range prosody tag → INVALID_ARGUMENT naming the line and the range, not spoken as words", async () => {
-    assert.equal(
-      await refused(script("## Rest\n\nThe heart rests.\nThen [pause=1e9ms] it beats.\n")),
-      'line 10: slide 2\'s narration: "[pause=1e9ms]" is not a pause tag: write [pause=Nms] with N from 0 to 1500',
-    );
-    assert.equal(
-      await refused(script("## Low\n\n[pitch=-1e3st] A low voice.\n")),
-      'line 9: slide 2\'s narration: "[pitch=-1e3st]" is not a pitch tag: write [pitch=±Nst] with N from -2 to +2',
-    );
-    assert.equal(
-      await refused(script("## Fast\n\n[rate=abc] Quickly now.\n")),
-      'line 9: slide 2\'s narration: "[rate=abc]" is not a rate tag: write [rate=±N%] with N from -30 to +25',
-    );
+    const cases = [
+      ["## Rest\n\nThe heart rests.\nThen [pause=1e9ms] it beats.\n", 'line 10: slide 2\'s narration: "[pause=1e9ms]" is not a pause tag: write [pause=Nms] with N from 0 to 1500'],
+      ["## Low\n\n[pitch=-1e3st] A low voice.\n", 'line 9: slide 2\'s narration: "[pitch=-1e3st]" is not a pitch tag: write [pitch=±Nst] with N from -2 to +2'],
+      ["## Fast\n\n[rate=abc] Quickly now.\n", 'line 9: slide 2\'s narration: "[rate=abc]" is not a rate tag: write [rate=±N%] with N from -30 to +25'],
+    ];
+    for (const [slide, message] of cases) assert.equal(await refused(script(slide)), message);
     assert.match(await refused(script("## Long rest\n\nWait. [pause=2000ms] Go.\n")), /^line 9: .*"\[pause=2000ms\]" is out of range: write \[pause=Nms\] with N from 0 to 1500$/);
   });
 

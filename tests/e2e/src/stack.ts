@@ -2,6 +2,7 @@
 // on free ports, all exporting spans to one OTLP/HTTP receiver, jobs kept in a
 // fresh data dir.
 import * as fs from "node:fs";
+import { after, before } from "node:test";
 import * as os from "node:os";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
@@ -14,6 +15,16 @@ export { WORKERS };
 export interface Stack extends Lectra {
   receiver: OtlpReceiver;
   dataDir: string;
+}
+
+/** A stack for one describe block: started before its tests, stopped after them. */
+export function stackForSuite(env: NodeJS.ProcessEnv = {}): () => Stack {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack(env);
+  });
+  after(() => stack?.stop());
+  return () => stack!;
 }
 
 /** `env` overrides the defaults below (e.g. OLLAMA_HOST at a fake model server). */

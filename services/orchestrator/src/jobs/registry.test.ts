@@ -155,16 +155,22 @@ describe("a job in process", () => {
     assert.equal(reopened.get(job.id).error!.code, "ABORTED");
   });
 
-  it("past LECTRA_MAX_JOBS a job waits QUEUED, told its place in line; past the line it is refused, saying when to retry", async () => {
+  /** One job per slot, its outline held until `release()`: the next ones wait in line. */
+  async function oneSlot(maxQueued: number) {
     const services = new FakeServices();
     const release = services.hold("llm.outline");
-    const { jobs } = await setUp(services, { maxRunning: 1, maxQueued: 1 });
+    const { jobs } = await setUp(services, { maxRunning: 1, maxQueued });
     const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 2 });
-    const first = await jobs.start(validateGenerate(raw), raw, () => {});
+    const start = (listener: (e: JobEvent) => void = () => {}) => jobs.start(validateGenerate(raw), raw, listener);
+    return { services, release, jobs, start, first: await start() };
+  }
+
+  it("past LECTRA_MAX_JOBS a job waits QUEUED, told its place in line; past the line it is refused, saying when to retry", async () => {
+    const { release, jobs, start, first } = await oneSlot(1);
     const waitingEvents: JobEvent[] = [];
-    const second = await jobs.start(validateGenerate(raw), raw, (e) => waitingEvents.push(e));
+    const second = await start((e) => waitingEvents.push(e));
     assert.equal(jobs.get(second.job.jobId).state, JobState.JOB_STATE_QUEUED);
-    await assert.rejects(jobs.start(validateGenerate(raw), raw, () => {}), /1 jobs are running and 1 waiting.*retry in about \d+ s/);
+    await assert.rejects(start(), /1 jobs are running and 1 waiting.*retry in about \d+ s/);
     await new Promise((r) => setImmediate(r));
     const places = waitingEvents.flatMap((e) => (e.kind?.$case === "queued" ? [e.kind.value.position] : []));
     assert.deepEqual(places, [1]);
@@ -175,13 +181,9 @@ describe("a job in process", () => {
   });
 
   it("a job cancelled while it waits ends CANCELLED without a call, and the line moves on", async () => {
-    const services = new FakeServices();
-    const release = services.hold("llm.outline");
-    const { jobs } = await setUp(services, { maxRunning: 1, maxQueued: 2 });
-    const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 1 });
-    const first = await jobs.start(validateGenerate(raw), raw, () => {});
-    const second = await jobs.start(validateGenerate(raw), raw, () => {});
-    const third = await jobs.start(validateGenerate(raw), raw, () => {});
+    const { services, release, jobs, start, first } = await oneSlot(2);
+    const second = await start();
+    const third = await start();
     const cancelled = await jobs.cancel(second.job.jobId, "not needed after all");
     assert.equal(cancelled.state, JobState.JOB_STATE_CANCELLED);
     assert.equal(services.count("llm.outline"), 1, "only the running job called anything");

@@ -187,24 +187,12 @@ describe("the job store", () => {
     const job = Job.fromPartial({ id: newJobId(), state: JobState.JOB_STATE_RUNNING, createTime: new Date() });
     await store.save(job);
     const syncs = (name: string) => ops.filter((o) => o.includes(name) || o === `sync ${job.id}` || o === `open ${job.id}`);
-    assert.deepEqual(syncs("job.json").map((o) => o.replace(/\.\d+-\d+\.tmp$/, ".TMP")), [
-      "open job.json.TMP",
-      "write job.json.TMP",
-      "sync job.json.TMP",
-      "rename job.json",
-      `open ${job.id}`,
-      `sync ${job.id}`,
-    ]);
+    /** The temporary file written and synced, renamed into place, then its folder synced. */
+    const safely = (name: string, temp: string) => [...["open", "write", "sync"].map((op) => `${op} ${name}.${temp}`), `rename ${name}`, `open ${job.id}`, `sync ${job.id}`];
+    assert.deepEqual(syncs("job.json").map((o) => o.replace(/\.\d+-\d+\.tmp$/, ".TMP")), safely("job.json", "TMP"));
     ops.length = 0;
     await store.writeArtifact(job.id, "timings.json", "application/json", Buffer.from("{}"));
-    assert.deepEqual(syncs("timings.json").map((o) => o.replace(/\.\d+-\d+\.partial$/, ".PARTIAL")), [
-      "open timings.json.PARTIAL",
-      "write timings.json.PARTIAL",
-      "sync timings.json.PARTIAL",
-      "rename timings.json",
-      `open ${job.id}`,
-      `sync ${job.id}`,
-    ]);
+    assert.deepEqual(syncs("timings.json").map((o) => o.replace(/\.\d+-\d+\.partial$/, ".PARTIAL")), safely("timings.json", "PARTIAL"));
   });
 });
 
