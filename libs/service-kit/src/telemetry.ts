@@ -12,7 +12,7 @@ import { trace, type Tracer } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 /** Health checks and reflection are plumbing: they stay out of traces. */
 const UNTRACED_METHODS = ["Check", "Watch", "check", "watch", "ServerReflectionInfo", "serverReflectionInfo"];
@@ -33,9 +33,10 @@ export function otlpEndpoint(env: NodeJS.ProcessEnv = process.env): string | und
 export function startTelemetry(defaultServiceName: string): Telemetry {
   const serviceName = process.env.OTEL_SERVICE_NAME?.trim() || defaultServiceName;
   const endpoint = otlpEndpoint();
-  const spanProcessors: SpanProcessor[] = [];
+  // With no endpoint, a processor that drops every span: the SDK still sets up
+  // tracing, so every job gets a real trace id and the context still flows.
   // The exporter reads the endpoint (and OTEL_EXPORTER_OTLP_HEADERS) from the environment itself.
-  if (endpoint) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  const spanProcessors: SpanProcessor[] = [endpoint ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor()];
 
   const sdk = new NodeSDK({
     serviceName,
