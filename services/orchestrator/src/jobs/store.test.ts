@@ -292,12 +292,17 @@ describe("a full disk fails the write, never the process", () => {
     await assert.rejects(new JobStore(file, log).open(), { message: new RegExp(`^cannot create the jobs folder ${file}/jobs: .*\\((ENOTDIR|EEXIST)\\)$`) });
   });
 
-  it("a job whose deck cannot be written FAILS naming stage, disk and file; its record is saved and the store answers", async (t) => {
+  /** A store on a fresh data dir, and jobs that run on it against the faked services. */
+  async function jobsOnDisk() {
     const dir = dataDir();
     const store = new JobStore(dir, recorder());
     await store.open();
     const log = recorder();
-    const jobs = new Jobs(store, new FakeServices().clients, trace.getTracer("test"), log, { maxRunning: 4, maxQueued: 16, slidesAtOnce: 12 });
+    return { dir, store, log, jobs: new Jobs(store, new FakeServices().clients, trace.getTracer("test"), log, { maxRunning: 4, maxQueued: 16, slidesAtOnce: 12 }) };
+  }
+
+  it("a job whose deck cannot be written FAILS naming stage, disk and file; its record is saved and the store answers", async (t) => {
+    const { dir, store, jobs } = await jobsOnDisk();
     inject(t, (op, file) => op === "write" && file.includes("deck.pptx"));
     const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 3, voice: "fake-voice", skipVideo: true });
     const job = await (await jobs.start(validateGenerate(raw), raw, () => {})).done;
@@ -317,11 +322,7 @@ describe("a full disk fails the write, never the process", () => {
   });
 
   it("a job whose every record save fails still ends, logged, with its end state in memory", async (t) => {
-    const dir = dataDir();
-    const store = new JobStore(dir, recorder());
-    await store.open();
-    const log = recorder();
-    const jobs = new Jobs(store, new FakeServices().clients, trace.getTracer("test"), log, { maxRunning: 4, maxQueued: 16, slidesAtOnce: 12 });
+    const { store, log, jobs } = await jobsOnDisk();
     inject(t, (op, file) => op === "write" && path.basename(file).startsWith("job.json"));
     const raw = GenerateRequest.fromPartial({ source: { $case: "topic", value: "How tides work" }, slideCount: 2, voice: "fake-voice", skipVideo: true });
     const job = await (await jobs.start(validateGenerate(raw), raw, () => {})).done;
