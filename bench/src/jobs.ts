@@ -1,5 +1,5 @@
 // Running benchmark jobs and reading what they recorded.
-import { StageStatus, type GenerateRequest, type Job, type StageUpdate } from "@lectra/proto";
+import { GenerateRequest, StageStatus, type Job, type StageUpdate } from "@lectra/proto";
 import type { LectraClient } from "@lectra/clients";
 
 export interface Generated {
@@ -17,7 +17,7 @@ export async function generate(client: LectraClient, request: Partial<GenerateRe
   let job: Job | undefined;
   const finished: StageUpdate[] = [];
   let queued = false;
-  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false, ...request };
+  const full = GenerateRequest.fromPartial(request);
   try {
     for await (const { event } of client.generate(full)) {
       if (event?.kind?.$case === "finished") job = event.kind.value;

@@ -28,6 +28,9 @@ describe("lectra generate, bad input: exit code 2 and what to do", () => {
     ["--slides with a script", ["--script", EXAMPLE, "--slides", "3"], /--slides goes with --topic/],
     ["--slides that is not a number", ["--topic", "Tides", "--slides", "many"], /--slides must be a whole number/],
     ["an option that does not exist", ["--script", EXAMPLE, "--colour", "red"], /unknown option '--colour'/],
+    ["--theme with --theme-file", ["--script", EXAMPLE, "--theme", "paper", "--theme-file", EXAMPLE], /give either --theme NAME or --theme-file FILE/],
+    ["a theme file that is not there", ["--script", EXAMPLE, "--theme-file", "no/such/theme.json"], /no such theme file: no\/such\/theme\.json/],
+    ["a theme file that is not JSON", ["--script", EXAMPLE, "--theme-file", EXAMPLE], /the theme file .*photosynthesis\.md is not JSON \(/],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
@@ -43,6 +46,12 @@ describe("lectra with no orchestrator listening", () => {
     const r = lectra("generate", "--script", EXAMPLE, "--orchestrator", `127.0.0.1:${await deadPort()}`);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /orchestrator service \(127\.0\.0\.1:\d+\) is unavailable/);
+    assert.match(r.stderr, /Start LECTRA first: npx lectra up/);
+  });
+
+  it("themes exits 1 and says to start LECTRA", async () => {
+    const r = lectra("--orchestrator", `127.0.0.1:${await deadPort()}`, "themes");
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Start LECTRA first: npx lectra up/);
   });
 

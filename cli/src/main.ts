@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { cancelJob, deleteJob, downloadJob, listJobs, showReport } from "./commands/jobs";
 import { exitCode, generate, printSummary, resume, UsageError } from "./commands/generate";
 import { demo, up } from "./commands/stack";
+import { listThemes } from "./commands/themes";
 import { listVoices } from "./commands/voices";
 
 const whole = (name: string) => (value: string) => {
@@ -38,7 +39,10 @@ program
   .option("--script <file>", "a lecture script (see README, 'Lecture scripts')")
   .option("--topic <text>", "a topic to write about (needs a language model)")
   .option("--slides <n>", "slides to write for a topic, 1..30", whole("--slides"))
-  .option("--voice <name>", "a voice from `lectra voices`")
+  .option("--voice <name>", "a voice from `lectra voices` (default: one that speaks the lecture's language)")
+  .option("--language <tag>", "the lecture's language, BCP 47 (default: detected from a script; English for a topic)")
+  .option("--theme <name>", "a built-in theme, from `lectra themes`")
+  .option("--theme-file <file>", "a custom theme in JSON (see docs/themes.md)")
   .option("--no-video", "make the deck, narration and captions, but no video")
   .option("--constant-frame-rate", "encode the video at 30 fps for players that need it (slower)")
   .option("--no-cache", "recompute everything instead of reusing cached results")
@@ -91,6 +95,11 @@ program
   .description("list the voices --voice accepts")
   .option("--language <prefix>", "only these, e.g. en", "")
   .action((opts) => listVoices(opts.language));
+
+program
+  .command("themes")
+  .description("list the themes --theme accepts, and the fonts a --theme-file may name")
+  .action(() => listThemes(program.opts().orchestrator));
 
 program
   .command("demo")

@@ -3,7 +3,7 @@
 // once as a job does, then joined by stream copy) and at a constant 30 fps (one
 // piece), in turn, from the same frames and narration.
 import { alignToAacFrames } from "@lectra/lecture";
-import type { RenderVideoRequest, TimedFrame } from "@lectra/proto";
+import { AssembleVideoRequest, RenderFramesRequest, type RenderVideoRequest, type TimedFrame } from "@lectra/proto";
 import { slidesClient, speechClient, videoClient } from "@lectra/clients";
 import { ffmpegUsed, type FfmpegUsed } from "../ffmpeg";
 import { offlineWorld } from "../world";
@@ -43,7 +43,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
           narration: "x",
           imageQuery: "",
         };
-        const { frames } = await slidesClient(address("slides")).renderFrames({ lectureTitle: "The Immune System", slideTotal: slides, slide: { slide, picture: undefined } });
+        const { frames } = await slidesClient(address("slides")).renderFrames(RenderFramesRequest.fromPartial({ lectureTitle: "The Immune System", slideTotal: slides, slide: { slide, picture: undefined } }));
         return frames[0].png;
       }),
     );
@@ -71,6 +71,8 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
       chapters: timed.map((f, i) => ({ title: `Part ${i + 1}`, startSeconds: f.startSeconds, endSeconds: f.endSeconds })),
       constantFrameRate,
       framesPerSecond: 30,
+      captions: [],
+      language: "",
     });
     const video = videoClient(address("video"));
     // The default path, as a job runs it: every clip asked for at once, then the join.
@@ -85,7 +87,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
         ),
       );
       const joinStarted = performance.now();
-      for await (const _ of video.assembleVideo({ clips: clips.map((c, i) => ({ clip: c.clip, durationSeconds: c.durationSeconds, title: `Part ${i + 1}` })) })) void _;
+      for await (const _ of video.assembleVideo(AssembleVideoRequest.fromPartial({ clips: clips.map((c, i) => ({ clip: c.clip, durationSeconds: c.durationSeconds, title: `Part ${i + 1}` })) }))) void _;
       const end = performance.now();
       return { seconds: (end - started) / 1000, joinSeconds: (end - joinStarted) / 1000, encoder: clips[0].encoder };
     };

@@ -8,12 +8,17 @@ import { DependencyError, lectraClient, type LectraClient } from "@lectra/client
 import { downloadArtifact, humanBytes } from "../download";
 import { progressView } from "../progress";
 import { formatReport } from "../report";
+import { readThemeFile } from "../theme-file";
+import { UsageError } from "../usage-error";
 
 export interface GenerateOptions {
   script?: string;
   topic?: string;
   slides?: number;
   voice?: string;
+  language?: string;
+  theme?: string;
+  themeFile?: string;
   video: boolean;
   constantFrameRate?: boolean;
   cache: boolean;
@@ -21,11 +26,12 @@ export interface GenerateOptions {
   orchestrator?: string;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function buildRequest(opts: GenerateOptions): GenerateRequest {
   if (Boolean(opts.script) === Boolean(opts.topic)) throw new UsageError("give either --script FILE or --topic TEXT");
   if (opts.script && opts.slides !== undefined) throw new UsageError("--slides goes with --topic; a script brings its own slides");
+  if (opts.theme && opts.themeFile) throw new UsageError('give either --theme NAME or --theme-file FILE; a theme file starts from a built-in theme with "base"');
   let source: GenerateRequest["source"];
   if (opts.script) {
     if (!fs.existsSync(opts.script)) throw new UsageError(`no such script file: ${opts.script}`);
@@ -33,7 +39,17 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
   } else {
     source = { $case: "topic", value: opts.topic! };
   }
-  return { source, slideCount: opts.slides ?? 0, voice: opts.voice ?? "", skipVideo: !opts.video, constantFrameRate: Boolean(opts.constantFrameRate), noCache: !opts.cache };
+  return {
+    source,
+    slideCount: opts.slides ?? 0,
+    voice: opts.voice ?? "",
+    language: opts.language ?? "",
+    skipVideo: !opts.video,
+    constantFrameRate: Boolean(opts.constantFrameRate),
+    noCache: !opts.cache,
+    theme: opts.theme ?? "",
+    themeJson: opts.themeFile ? readThemeFile(opts.themeFile) : "",
+  };
 }
 
 /** Runs the job to its end; returns it with where its files went. */

@@ -62,6 +62,12 @@ export const FAKE_EDGE_VOICES: EdgeVoiceEntry[] = [
   voiceEntry("en-GB-SoniaNeural", "Female", "Sonia", "English (United Kingdom)"),
   voiceEntry("de-DE-KatjaNeural", "Female", "Katja", "German (Germany)"),
   voiceEntry("fr-FR-DeniseNeural", "Female", "Denise", "French (France)"),
+  // Other writing systems; Arabic's first voice is not of its likely region (Egypt), as in Edge's own list.
+  voiceEntry("hi-IN-SwaraNeural", "Female", "Swara", "Hindi (India)"),
+  voiceEntry("hi-IN-MadhurNeural", "Male", "Madhur", "Hindi (India)"),
+  voiceEntry("ja-JP-NanamiNeural", "Female", "Nanami", "Japanese (Japan)"),
+  voiceEntry("ar-SA-ZariyahNeural", "Female", "Zariyah", "Arabic (Saudi Arabia)"),
+  voiceEntry("ar-EG-SalmaNeural", "Female", "Salma", "Arabic (Egypt)"),
 ];
 
 /** A word the fake said: where its burst is in the audio, in ticks from the audio's start. */

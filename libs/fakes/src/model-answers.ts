@@ -19,7 +19,13 @@ export type AnswerMode =
   /** Truncated at first, valid when asked again with the validation error. */
   | "fixed-after-repair"
   /** Tagging only: valid tags, but some of the narration's words changed. */
-  | "changes-words";
+  | "changes-words"
+  /**
+   * Slides only: valid, but written the way models write Markdown: emphasis and
+   * code marks, a line broken inside a paragraph, doubled spaces, paragraphs that
+   * start like a heading or a bullet, a pause tag out of range.
+   */
+  | "markdown";
 
 export interface ChatMessageLike {
   role: string;
@@ -72,6 +78,8 @@ export function modelAnswer(question: ModelQuestion, mode: AnswerMode = "valid")
     case "changes-words":
       if (question.kind !== "tags") return JSON.stringify(answer);
       return JSON.stringify({ tagged_narration: `[rate=-5%] So, basically, ${changeWords(narrationOf(question.messages))} [pause=900ms]` });
+    case "markdown":
+      return JSON.stringify(question.kind === "slide" ? inMarkdown(answer as ReturnType<typeof slideAnswer>) : answer);
   }
 }
 
@@ -130,6 +138,17 @@ function slideAnswer(title: string, lecture: string) {
       `Then a worked example shows it in practice. ` +
       `Finally we sum up what to remember before moving on.`,
     image_query: t.toLowerCase().slice(0, 60),
+  };
+}
+
+function inMarkdown(slide: ReturnType<typeof slideAnswer>) {
+  const [first, second, third, fourth] = slide.narration.split(/(?<=\.) /);
+  const [core, example, remember] = slide.bullets;
+  return {
+    title: `_${slide.title}_`,
+    bullets: [`**${core}**`, `- ${example}`, `${remember}  with \`code\``],
+    narration: `${first}\n${second}\n\n# ${third} [pause=3000ms]\n\n- ${fourth}`,
+    image_query: slide.image_query.slice(0, 59).replace(" ", "  "),
   };
 }
 

@@ -13,6 +13,7 @@ describe("limits", () => {
   it("splits a narration as the tagger does: one segment a sentence, one more at a tag inside one", () => {
     assert.deepEqual(narrationSegments("One here. Two [rate=-10%] slowly there.\n\nThree? [pause=800ms]"), ["One here.", "Two", "slowly there.", "Three?"]);
     assert.deepEqual(narrationSegments("[pause=500ms]"), []);
+    assert.deepEqual(narrationSegments("一つ目です。二つ目[rate=-10%]ゆっくり。", "ja"), ["一つ目です。", "二つ目", "ゆっくり。"]);
   });
 
   it("measures segments against the speech service's limits", () => {

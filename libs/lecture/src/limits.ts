@@ -3,6 +3,7 @@
 // is submitted (parseScript), so what the API accepts the services accept: a job
 // never fails at a later stage on a limit the door could have seen.
 import { tokenize } from "./prosody";
+import { DEFAULT_LANGUAGE } from "./language";
 import { paragraphs, sentences } from "./sentences";
 
 /** SpeechService.Synthesize: one call speaks one slide's narration. */
@@ -51,11 +52,12 @@ export function characters(text: string): number {
 /**
  * The stretches of a narration the speech service is asked to speak, in order: the
  * tagger ends every sentence with a pause and every tag starts a new segment, so
- * there is one for every sentence, and one more at every tag inside a sentence.
+ * there is one for every sentence (in the narration's language), and one more at
+ * every tag inside a sentence.
  */
-export function narrationSegments(narration: string): string[] {
+export function narrationSegments(narration: string, language: string = DEFAULT_LANGUAGE): string[] {
   return paragraphs(narration)
-    .flatMap(sentences)
+    .flatMap((paragraph) => sentences(paragraph, language))
     .flatMap((sentence) => tokenize(sentence).filter((t): t is string => typeof t === "string"))
     .map((text) => text.replace(/\s+/g, " ").trim())
     .filter(Boolean);
@@ -80,8 +82,8 @@ export function speechExcess(texts: readonly string[]): SpeechExcess | undefined
 export const formatCount = (n: number) => n.toLocaleString("en-US");
 
 /** Why a narration cannot be spoken in one call, said to its author; undefined when it can. */
-export function narrationProblem(narration: string): string | undefined {
-  const segments = narrationSegments(narration);
+export function narrationProblem(narration: string, language: string = DEFAULT_LANGUAGE): string | undefined {
+  const segments = narrationSegments(narration, language);
   const excess = speechExcess(segments);
   switch (excess?.kind) {
     case undefined:

@@ -123,6 +123,24 @@ describe("lecture scripts", () => {
     });
   });
 
+  it("takes what a backslash escapes literally, and a line it starts as narration", () => {
+    const narration = (lines: string) => parseScript(`# T\n\n## S\n- shown\n\n${lines}\n`).slides[0].narration;
+    assert.equal(narration("\\- not a bullet\n\\# not a title\n\\Image: not a picture"), "- not a bullet # not a title Image: not a picture");
+    assert.equal(narration("\\*really\\* \\_so\\_ \\`this\\` \\\\*"), "*really* _so_ `this` \\*");
+    assert.equal(narration("Wait \\[pause=5000ms] a \\[rate=abc] moment."), "Wait [pause=5000ms] a [rate=abc] moment.");
+    assert.equal(narration("A \\path, C:\\Users and \\n stay."), "A \\path, C:\\Users and \\n stay.");
+    assert.equal(narration("``\n\nWords."), "Words.", "a paragraph of marks alone is no paragraph");
+  });
+
+  it("reads the lecture's language from a Language: line before the first slide", () => {
+    assert.equal(parseScript("# T\nLanguage: pt-br\n\n## S\n\nFala.\n").language, "pt-BR");
+    assert.equal(parseScript("# T\n\n## S\n\nFala.\n").language, undefined);
+    assert.equal(parseScript("# T\n\n## S\nLanguage: spoken words.\n").slides[0].narration, "Language: spoken words.");
+    assert.throws(() => parseScript("# T\nLanguage: English please\n\n## S\n\nWords.\n"), /line 2: Language: "English please" is not a BCP 47 language tag/);
+    assert.throws(() => parseScript("# T\nLanguage:\n\n## S\n\nWords.\n"), /line 2: the Language: line names no language/);
+    assert.throws(() => parseScript("# T\nLanguage: en\nLanguage: fr\n\n## S\n\nWords.\n"), /line 3: a second Language: line/);
+  });
+
   it("drops Markdown emphasis, never words", () => {
     assert.equal(plainText("**Bold** and _italic_ and `code`"), "Bold and italic and code");
     assert.equal(plainText("snake_case_name stays"), "snake_case_name stays");

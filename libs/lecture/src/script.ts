@@ -1,6 +1,7 @@
 // The lecture script format (see README "Lecture scripts"):
 //
 //   # Lecture title
+//   Language: optional BCP 47 tag, e.g. en
 //
 //   ## Slide title
 //   - bullet
@@ -13,6 +14,13 @@
 // author can fix them: among them, anything the services down the line would
 // refuse or could not write (limits.ts, text.ts), so that a script accepted here
 // makes a lecture.
+//
+// A backslash says "this, literally": before `\`, `*`, `_`, `` ` `` or `[` it is
+// that character (not emphasis, code or a prosody tag to check); at the start of
+// a line it makes the line narration, whatever follows ("- ", "#", "Image:"), and
+// is dropped unless it escapes the character after it. Without them some text could not be written down at all
+// (writeScript, in script-writer.ts, uses them only where the text needs them).
+import { normalizeLanguage } from "./language";
 import { LECTURE_LIMITS, characters, narrationProblem, SLIDE_LIMITS } from "./limits";
 import { tagProblem } from "./prosody";
 import { firstUnwritable, isInvisible } from "./text";
@@ -32,6 +40,8 @@ export interface ScriptSlide {
 
 export interface Script {
   title: string;
+  /** The "Language:" line's BCP 47 tag, in canonical form; undefined without one. */
+  language?: string;
   slides: ScriptSlide[];
 }
 
@@ -50,6 +60,27 @@ const BULLET = /^[-*+]\s+(.*)$/;
 const IMAGE = /^image:\s*(.*)$/i;
 const SLIDE_HEADING = (line: string) => line.startsWith("## ") || line === "##";
 const TITLE_HEADING = (line: string) => /^#(\s|$)/.test(line);
+const LANGUAGE = /^language:\s*(.*)$/i;
+/** A line starting with this is narration, taken literally; the mark itself is dropped (literalLine). */
+export const LITERAL_LINE = "\\";
+/** A backslash before one of these stands for the character itself. */
+const ESCAPE = /\\([\\*_`[])/g;
+const STARTS_ESCAPED = /^\\[\\*_`[]/;
+/** Stands in for an escaped character while marks are dropped: a script cannot hold it (text.ts). */
+const ESCAPED = "\uFFFF";
+
+/**
+ * Whether a trimmed line under a slide heading is read as narration as it is
+ * (not a heading, a bullet, an Image: line or a literal line, whose mark is dropped).
+ */
+export function readsAsNarration(line: string): boolean {
+  return literalLine(line) === line && !(SLIDE_HEADING(line) || TITLE_HEADING(line) || BULLET.test(line) || IMAGE.test(line));
+}
+
+/** A narration line without its literal-line mark, if it has one (a backslash escaping the next character is not one). */
+function literalLine(line: string): string {
+  return line.startsWith(LITERAL_LINE) && !STARTS_ESCAPED.test(line) ? line.slice(LITERAL_LINE.length) : line;
+}
 
 /** What a line is part of, for messages; `slide` is the number of the slide it is under (0: none yet). */
 function partOf(line: string, slide: number): string {
@@ -61,14 +92,33 @@ function partOf(line: string, slide: number): string {
   return `slide ${slide}'s narration`;
 }
 
-/** Drops Markdown emphasis and code marks: they are not words to speak or show. */
+/** White space as a script's lines are read: every run one space, none at the ends. */
+export function collapseSpace(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Drops Markdown emphasis and code marks (they are not words to speak or show),
+ * keeps the characters escaped with a backslash, and collapses white space.
+ */
 export function plainText(text: string): string {
-  return text
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(^|[^\w*])[*_](\S(?:.*?\S)?)[*_](?=[^\w*]|$)/g, "$1$2")
-    .replace(/`([^`]*)`/g, "$1")
-    .replace(/\s+/g, " ")
-    .trim();
+  const escaped: string[] = [];
+  const marked = text.replace(ESCAPE, (_, c: string) => {
+    escaped.push(c);
+    return ESCAPED;
+  });
+  let next = 0;
+  return collapseSpace(
+    marked
+      .replace(/(\*\*|__)(.+?)\1/g, "$2")
+      .replace(/(^|[^\w*])[*_](\S(?:.*?\S)?)[*_](?=[^\w*]|$)/g, "$1$2")
+      .replace(/`([^`]*)`/g, "$1"),
+  ).replace(/\uFFFF/g, () => escaped[next++] ?? ESCAPED);
+}
+
+/** The problem with a line's prosody tags; an escaped bracket opens no tag. */
+function narrationTagProblem(line: string): string | undefined {
+  return tagProblem(line.replace(ESCAPE, ESCAPED));
 }
 
 export function parseScript(source: string): Script {
@@ -77,6 +127,7 @@ export function parseScript(source: string): Script {
   }
   const lines = source.replace(/^\uFEFF/, "").split(/\r?\n/);
   let title = "";
+  let language: string | undefined;
   const slides: ScriptSlide[] = [];
   let slide: (ScriptSlide & { paragraphs: string[][] }) | undefined;
   let paragraph: string[] = [];
@@ -91,7 +142,9 @@ export function parseScript(source: string): Script {
     endParagraph();
     if (!slide) return;
     const { paragraphs, ...rest } = slide;
-    slides.push({ ...rest, narration: paragraphs.map((p) => plainText(p.join(" "))).join("\n\n") });
+    // A paragraph of marks alone says nothing: it is no paragraph.
+    const said = paragraphs.map((p) => plainText(p.join(" "))).filter((p) => p !== "");
+    slides.push({ ...rest, narration: said.join("\n\n") });
   };
 
   lines.forEach((raw, i) => {
@@ -120,6 +173,18 @@ export function parseScript(source: string): Script {
     }
     if (line === "") {
       endParagraph();
+      return;
+    }
+    const languageLine = slide ? undefined : LANGUAGE.exec(line);
+    if (languageLine) {
+      if (language !== undefined) throw new ScriptError("a second Language: line", lineNo);
+      const tag = languageLine[1].trim();
+      if (!tag) throw new ScriptError(`the Language: line names no language: write a tag such as "en", "hi", "ja" or "pt-BR", or delete the line`, lineNo);
+      try {
+        language = normalizeLanguage(tag);
+      } catch (error) {
+        throw new ScriptError(`Language: ${error instanceof Error ? error.message : String(error)}`, lineNo);
+      }
       return;
     }
     if (!slide) {
@@ -156,9 +221,10 @@ export function parseScript(source: string): Script {
       slide.imageQuery = plainText(image[1]);
       return;
     }
-    const badTag = tagProblem(line);
+    const narration = literalLine(line);
+    const badTag = narrationTagProblem(narration);
     if (badTag) throw new ScriptError(`slide ${headings}'s narration: ${badTag}`, lineNo);
-    paragraph.push(line);
+    paragraph.push(narration);
   });
   endSlide();
 
@@ -174,5 +240,5 @@ export function parseScript(source: string): Script {
     const unspeakable = narrationProblem(s.narration);
     if (unspeakable) throw new ScriptError(`slide ${i + 1} "${s.title}" ${unspeakable}`, s.line);
   });
-  return { title, slides };
+  return language === undefined ? { title, slides } : { title, language, slides };
 }

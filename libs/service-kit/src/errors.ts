@@ -19,6 +19,19 @@ export class RpcError extends Error implements Partial<StatusObject> {
 
 /** INVALID_ARGUMENT "field: problem". */
 export const invalidArgument = (field: string, problem: string) => new RpcError(status.INVALID_ARGUMENT, `${field}: ${problem}`);
+/**
+ * What `read` makes of a request's field, a RangeError from it (a value outside
+ * its domain, e.g. a language tag that is not one) becoming INVALID_ARGUMENT
+ * naming the field: the rule's own message says what is wrong.
+ */
+export function argument<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RangeError) throw invalidArgument(field, error.message);
+    throw error;
+  }
+}
 export const failedPrecondition = (message: string) => new RpcError(status.FAILED_PRECONDITION, message);
 export const notFound = (message: string) => new RpcError(status.NOT_FOUND, message);
 export const unavailable = (message: string) => new RpcError(status.UNAVAILABLE, message);

@@ -1,6 +1,6 @@
 // LlmService handlers: check the request, pick the engine, answer.
 import { trace } from "@opentelemetry/api";
-import { cleanText } from "@lectra/lecture";
+import { cleanText, collapseSpace, normalizeLanguage, scriptForm } from "@lectra/lecture";
 import {
   OutlineRequest,
   OutlineResponse,
@@ -13,7 +13,7 @@ import {
   type PrepareModelRequest,
   type PrepareModelResponse,
 } from "@lectra/proto";
-import { cached, failedPrecondition, invalidArgument, ResultCache, serverStream, unary, type CacheContext, type Codec, type Logger } from "@lectra/service-kit";
+import { argument, cached, failedPrecondition, invalidArgument, ResultCache, serverStream, unary, type CacheContext, type Codec, type Logger } from "@lectra/service-kit";
 import type { Engines, LectureWriter } from "./engines/engine";
 import { PROMPTS_VERSION } from "./engines/prompts";
 import { scriptWriter } from "./engines/script-writer";
@@ -76,8 +76,9 @@ function noted<T extends { warnings: string[] }>(log: Logger, method: string, re
 export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache): LlmServiceServer {
   /**
    * A model's answer is cached under the engine, the model, the prompts' version
-   * and the whole request; the script writer and the rules are instant and are
-   * not. Answers that needed a repair or fell back carry warnings and are not kept.
+   * and the whole request, its language made canonical ("", "en" and "EN" are
+   * one); the script writer and the rules are instant and are not. Answers
+   * that needed a repair or fell back carry warnings and are not kept.
    */
   const fromModel = <Req, Res extends { warnings: string[] }>(
     call: CacheContext,
@@ -89,7 +90,8 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
     keep: (response: Res) => boolean = () => true,
   ): Promise<Res> => {
     if (!useModel || !engines.model) return answer();
-    const key = ResultCache.key("llm/1", engines.model.engine, engines.model.model, PROMPTS_VERSION, codec.encode(req).finish());
+    // llm/2: answers are kept in script form (scriptForm), not as the model wrote them.
+    const key = ResultCache.key("llm/2", engines.model.engine, engines.model.model, PROMPTS_VERSION, codec.encode(req).finish());
     return cached(cache, call, key, responseCodec, answer, (r) => r.warnings.length === 0 && keep(r));
   };
 
@@ -107,10 +109,12 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
       if (req.source?.source?.$case === "topic" && (req.slideCount < 1 || req.slideCount > 30)) {
         throw invalidArgument("slide_count", `must be 1..30 with a topic, got ${req.slideCount}`);
       }
-      return fromModel(call, writer !== scriptWriter, OutlineRequest, req, OutlineResponse, async () => {
-        const outline = await writer.outline(req.source!, req.slideCount, call.signal);
+      const language = argument("language", () => normalizeLanguage(req.language));
+      return fromModel(call, writer !== scriptWriter, OutlineRequest, { ...req, language }, OutlineResponse, async () => {
+        const outline = await writer.outline(req.source!, req.slideCount, language, call.signal);
         const clean = new Cleaning("the outline");
-        const [title, slideTitles] = [clean.text(outline.title), outline.slideTitles.map(clean.text)];
+        // In script form (white space collapsed), as lecture.md will give it back.
+        const [title, slideTitles] = [collapseSpace(clean.text(outline.title)), outline.slideTitles.map((t) => collapseSpace(clean.text(t)))];
         return noted(log, "Outline", { title, slideTitles, engine: writer.name, warnings: clean.warnings(outline.warnings) });
       });
     }),
@@ -118,11 +122,14 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
     writeSlide: unary(log, "WriteSlide", async (req: WriteSlideRequest, call) => {
       const writer = writerFor(req.source, engines);
       if (req.slideIndex < 0) throw invalidArgument("slide_index", `must be 0 or more, got ${req.slideIndex}`);
+      const language = argument("language", () => normalizeLanguage(req.language));
       const outline = { title: req.lectureTitle, slideTitles: req.slideTitles };
-      return fromModel(call, writer !== scriptWriter, WriteSlideRequest, req, WriteSlideResponse, async () => {
-        const { slide, warnings } = await writer.writeSlide(req.source!, outline, req.slideIndex, call.signal);
+      return fromModel(call, writer !== scriptWriter, WriteSlideRequest, { ...req, language }, WriteSlideResponse, async () => {
+        const { slide, warnings } = await writer.writeSlide(req.source!, outline, req.slideIndex, language, call.signal);
         const clean = new Cleaning(`slide ${req.slideIndex + 1}`);
-        const written = { ...slide, title: clean.text(slide.title), bullets: slide.bullets.map(clean.text), narration: clean.text(slide.narration), imageQuery: clean.text(slide.imageQuery) };
+        const cleaned = { title: clean.text(slide.title), bullets: slide.bullets.map(clean.text), narration: clean.text(slide.narration), imageQuery: clean.text(slide.imageQuery) };
+        // In script form, so that lecture.md, read back as a script, gives this very slide (and its cached stages).
+        const written = { ...slide, ...scriptForm(cleaned) };
         return noted(log, "WriteSlide", { slide: written, warnings: clean.warnings(warnings) });
       });
     }),
@@ -130,14 +137,15 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
     tagProsody: unary(log, "TagProsody", async (req: TagProsodyRequest, call) => {
       if (!req.slide) throw invalidArgument("slide", "is required");
       if (!req.slide.narration.trim()) throw invalidArgument("slide.narration", "is empty");
+      const language = argument("language", () => normalizeLanguage(req.language));
       return fromModel(
         call,
         engines.tagger.name !== "rules",
         TagProsodyRequest,
-        req,
+        { ...req, language },
         TagProsodyResponse,
         async () => {
-          const tagged = await engines.tagger.tag(req.slide!, call.signal);
+          const tagged = await engines.tagger.tag(req.slide!, language, call.signal);
           const clean = new Cleaning(`the tagged narration of slide ${req.slide!.index + 1}`);
           return noted(log, "TagProsody", { ...tagged, taggedNarration: clean.text(tagged.taggedNarration), warnings: clean.warnings(tagged.warnings) });
         },

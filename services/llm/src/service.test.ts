@@ -75,14 +75,14 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
   });
 
   test("a topic becomes an outline, slides and model-tagged narration", async () => {
-    const outline = await llm.outline({ source: topic, slideCount: 3 });
+    const outline = await llm.outline({ language: "", source: topic, slideCount: 3 });
     assert.equal(outline.engine, "ollama");
     assert.equal(outline.title, "Understanding how vaccines work");
     assert.deepEqual(outline.slideTitles, ["What how vaccines work is", "Why how vaccines work matters", "How how vaccines work works"]);
     assert.deepEqual(outline.warnings, []);
 
     for (let i = 0; i < outline.slideTitles.length; i++) {
-      const { slide, warnings } = await llm.writeSlide({ source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
+      const { slide, warnings } = await llm.writeSlide({ language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
       assert.ok(slide);
       assert.equal(slide.index, i);
       assert.equal(slide.title, outline.slideTitles[i]);
@@ -91,7 +91,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
       assert.ok(slide.imageQuery);
       assert.deepEqual(warnings, []);
 
-      const tagged = await llm.tagProsody({ slide });
+      const tagged = await llm.tagProsody({ language: "", slide });
       assert.equal(tagged.engine, "ollama");
       assert.equal(stripTags(tagged.taggedNarration), slide.narration);
       assert.match(tagged.taggedNarration, /\[pause=\d+ms\]$/);
@@ -99,28 +99,40 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
     assert.deepEqual(fake.chats.map((c) => c.kind), ["outline", "slide", "tags", "slide", "tags", "slide", "tags"]);
   });
 
+  test("a topic lecture is asked for in the request's language, named in words; a tag that is not one is refused", async () => {
+    fake.chats.length = 0;
+    const outline = await llm.outline({ source: topic, slideCount: 2, language: "hi" });
+    await llm.writeSlide({ source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0, language: "hi" });
+    const asked = fake.chats.map((c) => c.messages.at(-1)!.content);
+    assert.deepEqual(fake.chats.map((c) => c.kind), ["outline", "slide"]);
+    assert.match(asked[0], /^Language: write the title and every slide title in Hindi\.$/m);
+    assert.match(asked[1], /^Language: write the title, the bullets and the narration in Hindi\.$/m);
+    assert.match(asked[1], /plain spoken Hindi/);
+    await assert.rejects(llm.outline({ source: topic, slideCount: 2, language: "hindi please" }), rpcFailure("INVALID_ARGUMENT", /^language: "hindi please" is not a BCP 47 language tag/));
+  });
+
   test("malformed model output is repaired, or fails the call with a clear message", async () => {
     fake.answer("outline", "fixed-after-repair");
-    const repaired = await llm.outline({ source: topic, slideCount: 4 });
+    const repaired = await llm.outline({ language: "", source: topic, slideCount: 4 });
     assert.equal(repaired.slideTitles.length, 4);
     assert.equal(repaired.warnings.length, 1);
     assert.match(repaired.warnings[0], /first answer for the outline was unusable \(JSON that was cut off before it ended\); a second answer repaired it/);
 
     fake.answer("outline", "schema-breaking");
     await assert.rejects(
-      llm.outline({ source: topic, slideCount: 5 }),
+      llm.outline({ language: "", source: topic, slideCount: 5 }),
       rpcFailure("INTERNAL", "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)"),
     );
 
     fake.answer("slide", "schema-breaking");
     await assert.rejects(
-      llm.writeSlide({ source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
+      llm.writeSlide({ language: "", source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
       rpcFailure("INTERNAL", 'the model llama3.1:8b answered slide 2 with no "narration" (after one repair)'),
     );
 
     fake.answer("tags", "changes-words");
     const slide = { index: 0, title: "What they are", bullets: ["Antigens", "Memory cells"], narration: "A vaccine trains the immune system. It is safe.", imageQuery: "" };
-    const tagged = await llm.tagProsody({ slide });
+    const tagged = await llm.tagProsody({ language: "", slide });
     assert.equal(tagged.engine, "rules");
     assert.deepEqual(tagged.warnings, ["the model changed the narration's words; tagged by rules instead"]);
     assert.equal(stripTags(tagged.taggedNarration), slide.narration);
@@ -146,17 +158,17 @@ describe("with nothing listening at OLLAMA_HOST", () => {
   test("PrepareModel and a topic outline are FAILED_PRECONDITION saying what to run", async () => {
     const expected = `Ollama is not reachable at ${host} (connect ECONNREFUSED): start it with "ollama serve", then "ollama pull llama3.1:8b" — or set OLLAMA_HOST`;
     await assert.rejects(prepareModel(llm), rpcFailure("FAILED_PRECONDITION", expected));
-    await assert.rejects(llm.outline({ source: topic, slideCount: 3 }), rpcFailure("FAILED_PRECONDITION", expected));
+    await assert.rejects(llm.outline({ language: "", source: topic, slideCount: 3 }), rpcFailure("FAILED_PRECONDITION", expected));
     assert.match(await logged(service, /WARN/), /scripts need no model\): Ollama is not reachable at/);
   });
 
   test("scripts still work, and the rules tag the narration without a warning", async () => {
     const script = { source: { $case: "script" as const, value: "# Tides\n\n## The moon\n\nThe moon pulls the sea. That makes tides.\n" } };
-    const outline = await llm.outline({ source: script, slideCount: 0 });
+    const outline = await llm.outline({ language: "", source: script, slideCount: 0 });
     assert.deepEqual([outline.engine, outline.title, outline.slideTitles], ["script", "Tides", ["The moon"]]);
-    const { slide } = await llm.writeSlide({ source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    const { slide } = await llm.writeSlide({ language: "", source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
     assert.ok(slide);
-    const tagged = await llm.tagProsody({ slide });
+    const tagged = await llm.tagProsody({ language: "", slide });
     assert.equal(tagged.engine, "rules");
     assert.deepEqual(tagged.warnings, []);
     assert.equal(stripTags(tagged.taggedNarration), "The moon pulls the sea. That makes tides.");

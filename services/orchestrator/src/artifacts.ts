@@ -8,6 +8,8 @@ export const ARTIFACTS = {
   vtt: { name: "captions.vtt", mediaType: "text/vtt" },
   srt: { name: "captions.srt", mediaType: "application/x-subrip" },
   timings: { name: "timings.json", mediaType: "application/json" },
+  /** The lecture as a script: given back, it makes the same lecture (README "Lecture scripts"). */
+  script: { name: "lecture.md", mediaType: "text/markdown; charset=utf-8" },
 } as const;
 
 export type ArtifactKind = keyof typeof ARTIFACTS;

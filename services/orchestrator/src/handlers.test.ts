@@ -90,6 +90,29 @@ describe("LectraService in process", () => {
     assert.ok(refused("voice")(r.error), String(r.error));
   });
 
+  it("the lecture's language picks the voice and reaches every call that depends on it", async () => {
+    const languages = new Map<string, Set<string>>();
+    const method = ["llm.outline", "llm.writeSlide", "llm.tagProsody", "speech.resolveVoice", "slides.renderFrames", "slides.buildDeck", "video.writeCaptions", "video.assembleVideo"] as const;
+    for (const m of method) {
+      services.on(m, (r) => {
+        (languages.get(m) ?? languages.set(m, new Set()).get(m)!).add(r.language);
+        return undefined;
+      });
+    }
+    const { events, error } = await generate({ ...TOPIC, language: "hi" });
+    assert.equal(error, undefined);
+    const job = (events.at(-1)!.kind as { value: { language: string; voice: string; warnings: string[] } }).value;
+    assert.equal(job.language, "hi");
+    for (const m of method) assert.deepEqual([...(languages.get(m) ?? [])], ["hi"], m);
+    assert.deepEqual(job.warnings, []);
+
+    // A voice asked for by name that speaks another language: the job runs, and says so.
+    const named = await generate({ ...TOPIC, language: "ja", voice: "en-voice" });
+    const warned = (named.events.at(-1)!.kind as { value: { warnings: string[] } }).value.warnings;
+    assert.ok(warned.some((w) => /en-voice speaks en-US, but the lecture is in ja/.test(w)), warned.join("\n"));
+    for (const m of method) services.on(m, () => undefined);
+  });
+
   it("an artifact the job does not have is NOT_FOUND, saying what it has; a path is refused", async () => {
     const { jobs } = await client.listJobs({ pageSize: 1, pageToken: "" });
     const id = jobs[0].id;

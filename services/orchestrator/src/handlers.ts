@@ -1,5 +1,5 @@
 // LectraService, the public API: start a job and stream its events, look jobs
-// up, cancel them, and download what they made.
+// up, cancel them, download what they made, and list the themes.
 import * as fs from "node:fs";
 import { status } from "@grpc/grpc-js";
 import {
@@ -12,9 +12,12 @@ import {
   type JobEvent,
   type ResumeJobRequest,
   type LectraServiceServer,
+  type Voice,
 } from "@lectra/proto";
 import { DependencyError, type SpeechClient } from "@lectra/clients";
+import { speaksLanguage } from "@lectra/lecture";
 import { invalidArgument, notFound, RpcError, serverStream, unary, type Logger } from "@lectra/service-kit";
+import { builtInThemes, DEFAULT_THEME, SHIPPED_FONTS } from "@lectra/themes";
 import { JOB_RECORD } from "./artifacts";
 import type { Jobs, RunningJob } from "./jobs/registry";
 import { checkJobId, type JobStore } from "./jobs/store";
@@ -47,9 +50,9 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
    * empty one becomes its default now, so every slide uses the same voice even
    * if the default changes mid-job (Edge's voice list may arrive late).
    */
-  async function resolveVoice(name: string, signal: AbortSignal): Promise<string> {
+  async function resolveVoice(name: string, language: string, signal: AbortSignal): Promise<Voice> {
     try {
-      return (await speech.resolveVoice({ name }, { signal })).voice!.name;
+      return (await speech.resolveVoice({ name, language }, { signal })).voice!;
     } catch (error) {
       if (error instanceof DependencyError && error.code === status.INVALID_ARGUMENT) throw new RpcError(status.INVALID_ARGUMENT, error.details);
       throw new RpcError(status.UNAVAILABLE, `cannot look up the voice: ${error instanceof Error ? error.message : String(error)}`);
@@ -86,9 +89,12 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
   return {
     generate: serverStream(log, "Generate", async (req: GenerateRequest, send, ctx) => {
       const request = validateGenerate(req);
-      request.voice = await resolveVoice(request.voice, ctx.signal);
-      // Stored as it will be replayed by ResumeJob: with the voice it got now.
-      const stored = { ...req, voice: request.voice };
+      const voice = await resolveVoice(request.voice, request.language, ctx.signal);
+      request.voice = voice.name;
+      const spoken = voiceLanguageNote(voice, request.language);
+      if (spoken) request.notes = [spoken];
+      // Stored as it will be replayed by ResumeJob: with the voice and language it got now.
+      const stored = { ...req, voice: request.voice, language: request.language };
       await follow("Generate", (listener) => jobs.start(request, stored, listener), send, ctx.signal);
     }),
 
@@ -139,5 +145,16 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
       }
       if (first) await send({ artifact, chunk: Buffer.alloc(0) });
     }),
+
+    listThemes: unary(log, "ListThemes", async () => ({ themes: [...builtInThemes], defaultTheme: DEFAULT_THEME, fonts: [...SHIPPED_FONTS] })),
   };
+}
+
+/**
+ * A voice that does not speak the lecture's language reads it with the wrong
+ * sounds (or not at all): the job goes on, since it was asked for, and says so.
+ */
+export function voiceLanguageNote(voice: Voice, language: string): string | undefined {
+  if (speaksLanguage(voice.language, language)) return undefined;
+  return `the voice ${voice.name} speaks ${voice.language}, but the lecture is in ${language}; leave the voice out to get one that speaks ${language}`;
 }

@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import { status } from "@grpc/grpc-js";
 import { GenerateRequest } from "@lectra/proto";
 import { RpcError } from "@lectra/service-kit";
+import { DEFAULT_THEME, themeByName } from "@lectra/themes";
 import { TOPIC_SLIDES, validateGenerate } from "./request";
 
 const SCRIPT = "# Tides\n\n## The Moon\n- pulls the sea\n\nThe Moon pulls the sea towards it.\n";
@@ -67,5 +68,63 @@ describe("GenerateRequest validation", () => {
     assert.equal(r.slideCount, 1);
     assert.equal(r.scriptTitle, "Tides");
     assert.equal(r.skipVideo, true);
+  });
+});
+
+describe("the lecture's language", () => {
+  const script = (text: string) => ({ source: { $case: "script", value: text } }) as const;
+  const HINDI = "# प्रकाश संश्लेषण\n\n## पौधे\n- पत्तियाँ धूप लेती हैं\n\nपौधे धूप से भोजन बनाते हैं। यह प्रक्रिया पत्तियों में होती है।\n";
+  const JAPANESE = "# 光合成\n\n## 植物\n- 葉は光を集める\n\n植物は光から栄養を作ります。この働きは葉で起こります。\n";
+  const ARABIC = "# البناء الضوئي\n\n## النباتات\n- الأوراق تجمع الضوء\n\nتصنع النباتات غذاءها من ضوء الشمس. تحدث هذه العملية في الأوراق.\n";
+
+  const cases: Array<[string, Partial<GenerateRequest>, string]> = [
+    ["a topic with none asked for is English", { source: { $case: "topic", value: "How tides work" } }, "en"],
+    ["a topic in the language asked for, in canonical case", { source: { $case: "topic", value: "How tides work" }, language: "PT-br" }, "pt-BR"],
+    ["an English script, detected", script(SCRIPT), "en"],
+    ["a Hindi script, detected", script(HINDI), "hi"],
+    ["a Japanese script, detected", script(JAPANESE), "ja"],
+    ["an Arabic script, detected", script(ARABIC), "ar"],
+    ["the language asked for wins over detection", { ...script(HINDI), language: "mr" }, "mr"],
+  ];
+  for (const [name, fields, language] of cases) {
+    it(name, () => assert.equal(validateGenerate(request(fields)).language, language));
+  }
+
+  it("a tag that is not BCP 47 is refused, naming the field", () => {
+    const { field, problem } = refusal({ source: { $case: "topic", value: "How tides work" }, language: "english please" });
+    assert.equal(field, "language");
+    assert.match(problem, /BCP 47/);
+  });
+});
+
+describe("the lecture's theme", () => {
+  const topic = { source: { $case: "topic", value: "How tides work" } } as const;
+
+  const refusals: Array<[string, Partial<GenerateRequest>, string, RegExp]> = [
+    ["an unknown theme name", { ...topic, theme: "neon" }, "theme", /^"neon" is not a theme; the themes are classic, chalkboard, paper \(ListThemes lists them\)/],
+    ["theme_json that is not JSON", { ...topic, themeJson: "colors: red" }, "theme_json", /^is not JSON \(/],
+    ["a colour by name", { ...topic, themeJson: '{"colors": {"background": "red"}}' }, "theme_json.colors.background", /^must be a colour "#RRGGBB", got "red"$/],
+    ["a font not shipped", { ...topic, themeJson: '{"fonts": {"body": "Arial"}}' }, "theme_json.fonts.body", /^must be one of "DejaVu Sans", "Noto Sans", "Noto Serif", got "Arial"$/],
+    ["a misspelt field", { ...topic, themeJson: '{"colour": {}}' }, "theme_json.colour", /^is not a field; the fields are/],
+    ["a logo as a path", { ...topic, themeJson: '{"logo": "crest.png"}' }, "theme_json.logo", /^must be a data URL/],
+    ["a footer with a control character", { ...topic, themeJson: '{"footer": "Physics\\u0000"}' }, "theme_json.footer", /control character U\+0000/],
+  ];
+  for (const [what, fields, field, message] of refusals) {
+    it(`${what} → INVALID_ARGUMENT naming ${field}`, () => {
+      const r = refusal(fields);
+      assert.equal(r.field, field);
+      assert.match(r.problem, message);
+    });
+  }
+
+  it("none asked for is the default; a built-in by name, in any case", () => {
+    assert.equal(validateGenerate(request(topic)).theme.name, DEFAULT_THEME);
+    assert.deepEqual(validateGenerate(request({ ...topic, theme: "Chalkboard" })).theme, themeByName("chalkboard"));
+  });
+
+  it("theme_json replaces theme, starting from its base", () => {
+    const r = validateGenerate(request({ ...topic, theme: "paper", themeJson: '{"name": "physics", "base": "chalkboard", "colors": {"accent": "#ff0000"}}' }));
+    assert.equal(r.theme.name, "physics");
+    assert.deepEqual(r.theme.colors, { ...themeByName("chalkboard")!.colors, accent: "FF0000" });
   });
 });

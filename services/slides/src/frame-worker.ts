@@ -1,9 +1,10 @@
 // Runs in a worker thread: SVG in, PNG out. resvg's PNG encoding is synchronous and
 // takes up to ~100 ms for a frame with a photo, which would stall the service's
-// event loop (and its health checks) if it ran there.
+// event loop (and its health checks) if it ran there. Frames hold no <text> (their
+// text is glyph outlines, frame.ts), so the worker loads no fonts, not even the
+// system's.
 import { parentPort } from "node:worker_threads";
 import { Resvg } from "@resvg/resvg-js";
-import { FONT_FAMILY, FONT_FILES } from "./fonts";
 
 export interface FrameJob {
   id: number;
@@ -17,7 +18,7 @@ parentPort!.on("message", (job: FrameJob) => {
   try {
     const png = new Resvg(job.svg, {
       fitTo: { mode: "width", value: job.width },
-      font: { fontFiles: [FONT_FILES.regular, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+      font: { loadSystemFonts: false },
       logLevel: "off",
     })
       .render()

@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import { pngSize, solidPng } from "@lectra/testing";
 import { escapeXml, FRAME, pageSvg, renderFrame } from "./frame";
 import { FramePool } from "./frame-pool";
+import { DEFAULT_THEME, themeByName } from "@lectra/themes";
 import { layoutSlide, type SlideInput } from "./layout";
 import { xmlProblem } from "./testing/strict-xml";
 
@@ -10,19 +11,23 @@ const pool = new FramePool(2);
 after(() => pool.close());
 
 function page(input: Partial<SlideInput> = {}) {
-  return layoutSlide({ lectureTitle: "Cells", title: "Membranes", bullets: ["Lipid bilayer", "Proteins float in it"], pictureAspect: undefined, number: 1, total: 3, ...input })[0];
+  return layoutSlide({ language: "en", theme: themeByName(DEFAULT_THEME)!, lectureTitle: "Cells", title: "Membranes", bullets: ["Lipid bilayer", "Proteins float in it"], pictureAspect: undefined, number: 1, total: 3, ...input })[0];
 }
 
 describe("frame", () => {
-  it("draws each wrapped line as its own escaped <text>, in the shipped font", () => {
+  it("draws each wrapped line as its own group of glyph outlines, labelled with its escaped text", () => {
     const p = page({ title: `Tags <b>&"' stay text`, bullets: ["word ".repeat(30).trim()] });
     const svg = pageSvg(p, undefined);
     const lineCount = p.title.lines.length + p.footer.lines.length + p.bullets.reduce((n, b) => n + b.lines.length + 1, 0);
-    assert.equal(svg.match(/<text /g)?.length, lineCount);
+    assert.equal(svg.match(/<g aria-label="/g)?.length, lineCount);
     assert.ok(p.bullets[0].lines.length > 1);
-    assert.ok(svg.includes(`Tags &lt;b&gt;&amp;&quot;&apos; stay text`));
+    assert.ok(svg.includes(`aria-label="Tags &lt;b&gt;&amp;&quot;&apos; stay text"`));
     assert.ok(!svg.includes("<b>"));
-    assert.ok(svg.includes(`font-family="DejaVu Sans"`));
+    // No text for the renderer to set in fonts of its own: only the outlines the layout's fonts shaped.
+    assert.ok(!svg.includes("<text"));
+    // "word" drawn 30 times, its three letters (w, o, r, d) defined once each.
+    assert.equal(svg.match(/<path id=/g)?.length, new Set(svg.match(/<path id="[^"]+"/g)).size);
+    assert.ok((svg.match(/<use /g)?.length ?? 0) > 120);
   });
 
   it("embeds the picture as a data URI, kept in proportion", () => {
@@ -40,7 +45,7 @@ describe("frame", () => {
     const p = page({ title: "Cell\u0001s", bullets: ["nu\u0000cleus", "wall\u000b"], lectureTitle: "Bio\uFFFE" });
     const svg = pageSvg(p, undefined);
     assert.equal(xmlProblem(svg), undefined);
-    assert.ok(svg.includes(">Cells</text>") && svg.includes(">nucleus</text>"));
+    assert.ok(svg.includes(`aria-label="Cells"`) && svg.includes(`aria-label="nucleus"`));
     assert.deepEqual(pngSize(await renderFrame(p, undefined, pool)), { width: FRAME.width, height: FRAME.height });
   });
 

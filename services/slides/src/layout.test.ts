@@ -1,7 +1,10 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { SLIDE_LIMITS } from "@lectra/lecture";
-import { textWidthEm } from "./fonts";
+import { DEFAULT_THEME, themeByName } from "@lectra/themes";
+import { FONT_FAMILY, fontChain, type FontChain, type Weight } from "./fonts";
+import { setText, widthEm } from "./typeset";
+import { assertWellPlaced } from "./testing/layout-checks";
 import {
   charCount,
   fitTitle,
@@ -19,8 +22,15 @@ import {
   type TextBlock,
 } from "./layout";
 
+const english = fontChain(FONT_FAMILY, "en");
+
+/** Width of `text` in ems, set as the layout sets it. */
+function textWidthEm(text: string, weight: Weight, fonts: FontChain = english): number {
+  return widthEm(setText(text, fonts, weight), 0, text.length);
+}
+
 function slide(overrides: Partial<SlideInput> = {}): SlideInput {
-  return { lectureTitle: "Photosynthesis", title: "Light reactions", bullets: [], pictureAspect: undefined, number: 2, total: 5, ...overrides };
+  return { language: "en", theme: themeByName(DEFAULT_THEME)!, lectureTitle: "Photosynthesis", title: "Light reactions", bullets: [], pictureAspect: undefined, number: 2, total: 5, ...overrides };
 }
 
 /** `n` distinct bullets of exactly `chars` characters each. */
@@ -30,45 +40,6 @@ function bullets(n: number, chars: number): string[] {
 
 const pageBulletCounts = (pages: Page[]) => pages.map((p) => p.bullets.length);
 const pageChars = (p: Page) => p.bullets.reduce((n, b) => n + charCount(b.text), 0);
-
-const EPS = 1e-6;
-function assertInside(inner: Box, outer: Box, what: string) {
-  assert.ok(inner.w >= 0 && inner.h >= 0, `${what} has a negative size`);
-  assert.ok(inner.x >= outer.x - EPS && inner.y >= outer.y - EPS, `${what} starts outside: ${JSON.stringify(inner)}`);
-  assert.ok(inner.x + inner.w <= outer.x + outer.w + EPS, `${what} runs off the right: ${JSON.stringify(inner)}`);
-  assert.ok(inner.y + inner.h <= outer.y + outer.h + EPS, `${what} runs off the bottom: ${JSON.stringify(inner)}`);
-}
-
-/** Every line, measured with the frame's font, fits between its start and the box's right edge. */
-function assertLinesFit(block: TextBlock, what: string) {
-  for (const line of block.lines) {
-    const widthIn = (textWidthEm(line.text, block.weight) * block.fontSize) / 72;
-    assert.ok(line.x + widthIn <= block.box.x + block.box.w + EPS, `${what}: "${line.text}" is ${widthIn.toFixed(2)} in wide, overflowing its box`);
-    assert.ok(line.baseline > block.box.y && line.baseline < block.box.y + block.box.h + EPS, `${what}: baseline outside its box`);
-  }
-}
-
-function assertWellPlaced(pages: Page[]) {
-  const page = { x: 0, y: 0, ...SLIDE };
-  for (const p of pages) {
-    assertInside(p.title.box, page, "title");
-    assertLinesFit(p.title, "title");
-    assertInside(p.footer.box, page, "footer");
-    assertLinesFit(p.footer, "footer");
-    for (const s of p.shapes) assertInside(s.box, page, "shape");
-    for (const b of p.bullets) {
-      assertInside(b.box, page, "bullet");
-      assertLinesFit(b, "bullet");
-      assert.ok(b.box.y >= p.shapes[1].box.y + p.shapes[1].box.h, "bullet overlaps the title band");
-      assert.ok(b.box.y + b.box.h <= p.shapes[2].box.y, "bullet runs into the footer rule");
-      if (p.picture) assert.ok(b.box.x + b.box.w <= p.picture.x + EPS, "bullet column overlaps the picture");
-    }
-    if (p.picture) {
-      assertInside(p.picture, page, "picture");
-      assert.ok(p.picture.y + p.picture.h <= p.shapes[2].box.y, "picture runs into the footer rule");
-    }
-  }
-}
 
 /** The parts on the pages, joined back per input bullet. */
 function rejoined(pages: Page[]): Map<number, string> {
@@ -261,7 +232,7 @@ describe("layout", () => {
   describe("text", () => {
     it("wraps at spaces and keeps every character", () => {
       const text = "the quick brown fox jumps over the lazy dog";
-      const lines = wrapText(text, 28, "regular", 2);
+      const lines = wrapText(text, 28, "regular", 2, english);
       assert.ok(lines.length > 1);
       assert.equal(lines.map((l) => l.text).join(" "), text);
       for (const l of lines) assert.equal(text.slice(l.start, l.end), l.text);
@@ -299,21 +270,23 @@ describe("layout", () => {
     });
 
     it("shrinks a long title within its floor and keeps short ones large", () => {
-      assert.deepEqual(fitTitle("Cells"), { sizePt: 36, lines: ["Cells"], text: "Cells" });
-      const medium = fitTitle("How photosynthesis turns light into sugar in leaves");
+      assert.deepEqual(fitTitle("Cells", english), { sizePt: 36, lines: [{ text: "Cells", start: 0, end: 5 }], text: "Cells" });
+      const medium = fitTitle("How photosynthesis turns light into sugar in leaves", english);
       assert.equal(medium.lines.length, 1);
       assert.ok(medium.sizePt < 36 && medium.sizePt >= 28);
-      const long = fitTitle("word ".repeat(40).trim());
+      const long = fitTitle("word ".repeat(40).trim(), english);
       assert.ok(long.sizePt >= 22 && long.lines.length <= 3);
-      const huge = fitTitle("word ".repeat(200).trim());
+      const huge = fitTitle("word ".repeat(200).trim(), english);
       assert.equal(huge.sizePt, 22);
       assert.equal(huge.lines.length, 3);
-      assert.ok(huge.lines[2].endsWith("…"));
-      assert.ok(huge.text.endsWith(huge.lines[2]) && huge.text.startsWith(huge.lines[0]));
+      assert.ok(huge.lines[2].text.endsWith("…"));
+      assert.ok(huge.text.endsWith(huge.lines[2].text) && huge.text.startsWith(huge.lines[0].text));
       // A word broken across lines stays one word in the text PowerPoint gets.
       const word = "Antidisestablishmentarianism".repeat(3);
-      assert.ok(fitTitle(word).lines.length > 1);
-      assert.equal(fitTitle(word).text, word);
+      assert.ok(fitTitle(word, english).lines.length > 1);
+      assert.equal(fitTitle(word, english).text, word);
+      // Every line is the slice of the text its offsets say.
+      for (const l of huge.lines) assert.equal(huge.text.slice(l.start, l.end), l.text);
     });
 
     it("keeps the footer's position when the lecture title is long", () => {

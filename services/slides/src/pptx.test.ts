@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import JSZip from "jszip";
 import { solidPng } from "@lectra/testing";
+import { DEFAULT_THEME, themeByName } from "@lectra/themes";
 import { layoutSlide, type Box, type SlideInput } from "./layout";
 import { buildDeck, CONTINUED_NOTES, type DeckSlide } from "./pptx";
 import { xmlProblem } from "./testing/strict-xml";
@@ -10,6 +11,8 @@ const EMU_PER_INCH = 914400;
 
 function deckSlide(input: Partial<SlideInput>, narration: string, picture?: DeckSlide["picture"]): DeckSlide {
   const pages = layoutSlide({
+    language: "en",
+    theme: themeByName(DEFAULT_THEME)!,
     lectureTitle: "Cells",
     title: "A slide",
     bullets: [],
@@ -61,7 +64,7 @@ describe("pptx", () => {
       deckSlide({ title: "Parts", bullets: ["a", "b", "c", "d", "e", "f"] }, "Cells have parts.", picture),
     ];
     assert.deepEqual(slides.map((s) => s.pages.length), [1, 2]);
-    const deck = await open(await buildDeck("Cells", slides));
+    const deck = await open(await buildDeck("Cells", slides, ""));
     assert.equal(deck.count, 3);
 
     assert.equal(await notesText(deck, 1), "Welcome to the lecture.\n\nToday: cells.");
@@ -77,7 +80,7 @@ describe("pptx", () => {
 
   it("puts every text box where the layout (and so the frame) has it", async () => {
     const s = deckSlide({ title: "Membranes", bullets: ["Lipid bilayer", "Proteins float in it"], lectureTitle: "Cells" }, "n");
-    const xml = await (await open(await buildDeck("Cells", [s]))).slide(1);
+    const xml = await (await open(await buildDeck("Cells", [s], ""))).slide(1);
     const [page] = s.pages;
     assertNear(boxOf(xml, "Membranes"), page.title.box);
     assertNear(boxOf(xml, "Lipid bilayer"), page.bullets[0].box);
@@ -89,7 +92,7 @@ describe("pptx", () => {
   it("escapes markup in titles, bullets and notes so it reads back as text", async () => {
     const nasty = `<b>&"'`;
     const s = deckSlide({ title: `Title ${nasty}`, bullets: [`Bullet ${nasty}`], lectureTitle: `Lecture ${nasty}` }, `Notes ${nasty}`);
-    const deck = await open(await buildDeck(`Lecture ${nasty}`, [s]));
+    const deck = await open(await buildDeck(`Lecture ${nasty}`, [s], ""));
     const slideXml = await deck.slide(1);
     const notesXml = await deck.notes(1);
     for (const xml of [slideXml, notesXml]) assert.ok(!xml.includes("<b>"), "raw markup leaked into the XML");
@@ -104,7 +107,7 @@ describe("pptx", () => {
     const dirty = "\u0000\u0001\u0008\u000b\u000c\u001f\uFFFE\uFFFF\uDFFF\uD800";
     const picture = { data: solidPng(40, 30, [30, 90, 160]), mediaType: "image/png" as const, title: `Cell${dirty}`, credit: `Picture: Cell${dirty}` };
     const s = deckSlide({ title: `Title${dirty}`, bullets: [`Bullet${dirty}`], lectureTitle: `Lecture${dirty}` }, `Notes${dirty}`, picture);
-    const deck = await open(await buildDeck(`Lecture${dirty}`, [s]));
+    const deck = await open(await buildDeck(`Lecture${dirty}`, [s], ""));
     const parts = Object.keys(deck.zip.files).filter((f) => /\.(xml|rels)$/.test(f));
     assert.ok(parts.length > 10, `${parts.length} XML parts`);
     for (const part of parts) assert.equal(xmlProblem(await deck.zip.file(part)!.async("string")), undefined, part);

@@ -1,9 +1,9 @@
 // SpeechService handlers: check the request, let the narrator speak every
 // segment, join the clips in order with their pauses.
 import { trace } from "@opentelemetry/api";
-import { clamp, PAUSE_RANGE, SPEECH_LIMITS, speechExcess } from "@lectra/lecture";
+import { clamp, normalizeLanguage, PAUSE_RANGE, SPEECH_LIMITS, speechExcess } from "@lectra/lecture";
 import { SynthesizeRequest, SynthesizeResponse, type ListVoicesRequest, type ResolveVoiceRequest, type Segment, type SpeechServiceServer } from "@lectra/proto";
-import { cached, invalidArgument, ResultCache, unary, type Logger } from "@lectra/service-kit";
+import { argument, cached, invalidArgument, ResultCache, unary, type Logger } from "@lectra/service-kit";
 import { assembleNarration, type ClipPart } from "./clip";
 import { OUTPUT_SAMPLE_RATE, type Voice } from "./engines/engine";
 import type { Narrator } from "./narrator";
@@ -30,7 +30,12 @@ export function speechHandlers(narrator: Narrator, log: Logger, cache?: ResultCa
       defaultVoice: (await narrator.defaultVoice()).name,
     })),
 
-    resolveVoice: unary(log, "ResolveVoice", async (req: ResolveVoiceRequest) => ({ voice: await narrator.resolve(req.name) })),
+    // A named voice is that voice whatever the language: the orchestrator warns when it does not speak the lecture's.
+    // No language at all is a caller from before languages: the default voice, LECTRA_VOICE's when it is set.
+    resolveVoice: unary(log, "ResolveVoice", async (req: ResolveVoiceRequest) => {
+      const language = req.language.trim() ? argument("language", () => normalizeLanguage(req.language)) : undefined;
+      return { voice: await narrator.resolve(req.name, language) };
+    }),
 
     synthesize: unary(log, "Synthesize", async (req: SynthesizeRequest, ctx): Promise<SynthesizeResponse> => {
       // The cheap checks first: resolving a voice may have to ask Edge for its list.

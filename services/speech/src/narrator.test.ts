@@ -129,6 +129,43 @@ test("auto: Edge refusing makes espeak-ng speak the whole call, with a warning a
   }
 });
 
+test("a lecture's language with no voice named: the default when it speaks it, else Edge's voice of the likely region, else espeak-ng's", async () => {
+  const cases: Array<[EngineMode, string, string, Array<[string, string]>]> = [
+    // mode, Edge's list, LECTRA_VOICE, then [language, voice]
+    ["auto", fake.voicesUrl, "", [["en", "en-US-AriaNeural"], ["hi", "hi-IN-SwaraNeural"], ["ja", "ja-JP-NanamiNeural"], ["ar", "ar-EG-SalmaNeural"], ["en-GB", "en-GB-SoniaNeural"], ["th", "th"], ["zh", "cmn"]]],
+    ["auto", closedUrl, "", [["en", "en-us"], ["hi", "hi"], ["ja", "ja"], ["ar", "ar"], ["zh", "cmn"], ["pt", "pt-br"], ["en-GB", "en-gb"]]],
+    ["espeak", fake.voicesUrl, "", [["hi", "hi"], ["en", "en-us"]]],
+    ["edge", fake.voicesUrl, "", [["hi", "hi-IN-SwaraNeural"], ["th", "en-US-AriaNeural"]]],
+    ["auto", closedUrl, "en-gb", [["en", "en-gb"], ["hi", "hi"]]],
+    ["auto", fake.voicesUrl, "de", [["de", "de"], ["ja", "ja-JP-NanamiNeural"]]],
+  ];
+  for (const [mode, voicesUrl, configured, wanted] of cases) {
+    const n = narrator(mode, edge(voicesUrl), configured);
+    for (const [language, name] of wanted) {
+      assert.equal((await n.resolve("", language)).name, name, `${mode}, ${voicesUrl === closedUrl ? "offline" : "online"}, LECTRA_VOICE="${configured}": ${language}`);
+    }
+  }
+  // No voice speaks it: the default all the same; the orchestrator warns.
+  assert.equal((await narrator("auto", edge(closedUrl)).resolve("", "yo")).name, "en-us");
+  // A named voice is that voice, whatever the lecture's language.
+  assert.equal((await narrator("auto", edge()).resolve("en-US-GuyNeural", "hi")).name, "en-US-GuyNeural");
+});
+
+test("auto: Edge refusing a Hindi voice makes espeak-ng speak Hindi", async () => {
+  const n = narrator("auto", edge());
+  const voice = await n.resolve("", "hi");
+  assert.equal(voice.name, "hi-IN-SwaraNeural");
+  fake.failNext(1, 403);
+  try {
+    const spoken = await n.speak(voice, lines("प्रकाश संश्लेषण पौधों में होता है।"), never);
+    assert.deepEqual([spoken.voice.name, spoken.voice.engine], ["hi", "espeak"]);
+    assert.match(spoken.warnings[0], /espeak-ng spoke instead with voice hi$/);
+    assert.ok(spoken.clips[0].pcm.length > 0);
+  } finally {
+    fake.heal();
+  }
+});
+
 test("edge mode: Edge failing is UNAVAILABLE naming Edge, with no fallback", async () => {
   const n = narrator("edge", edge());
   const voice = await n.defaultVoice();

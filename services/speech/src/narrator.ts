@@ -7,7 +7,8 @@ import { invalidArgument, unavailable, type Logger } from "@lectra/service-kit";
 import type { Delivery, SpeechEngine, SpokenClip, Voice } from "./engines/engine";
 import { EDGE_VOICE_NAME } from "./engines/edge-ssml";
 import { EDGE, EdgeUnavailableError } from "./engines/edge";
-import { espeakVoiceFor, findVoice } from "./voices";
+import { speaksLanguage } from "@lectra/lecture";
+import { espeakVoiceFor, findVoice, voiceFor } from "./voices";
 
 /** LECTRA_TTS_ENGINE: Edge with espeak-ng as the fallback, Edge alone, or espeak-ng alone. */
 export type EngineMode = "auto" | "edge" | "espeak";
@@ -100,10 +101,25 @@ export class Narrator {
     return (this.edge.voicesLoaded && this.listed(this.edge.defaultVoice.name)) || this.espeak!.defaultVoice;
   }
 
-  /** The voice a request names; INVALID_ARGUMENT for a name no engine has. */
-  async resolve(name: string): Promise<Voice> {
+  /**
+   * The voice for a lecture in `language` (BCP 47, canonical) that names none:
+   * the default voice when it speaks the language; else Edge's for it when
+   * Edge is on and its list is in (the likely region's: "hi" → hi-IN), else
+   * espeak-ng's ("en" → en-us, "zh" → cmn); when no voice speaks it, the default
+   * voice all the same (the caller says so: speech in the wrong language beats none).
+   */
+  async defaultVoiceFor(language: string): Promise<Voice> {
+    const fallback = await this.defaultVoice(); // refreshes Edge's list when it is missing
+    if (speaksLanguage(fallback.language, language)) return fallback;
+    const edge = this.edge?.voicesLoaded && this.setup.mode !== "espeak" ? voiceFor(language, this.edge.voices) : undefined;
+    const espeak = this.espeak && this.setup.mode !== "edge" ? voiceFor(language, this.espeak.voices) : undefined;
+    return edge ?? espeak ?? fallback;
+  }
+
+  /** The voice a request names, or with no name the default for `language`; INVALID_ARGUMENT for a name no engine has. */
+  async resolve(name: string, language?: string): Promise<Voice> {
     const wanted = name.trim();
-    if (!wanted) return this.defaultVoice();
+    if (!wanted) return language ? this.defaultVoiceFor(language) : this.defaultVoice();
     const known = this.listed(wanted);
     if (known) return known;
     if (this.edge && EDGE_VOICE_NAME.test(wanted)) {

@@ -204,3 +204,22 @@ test("start-up fails clearly on a bad engine or Edge address", async () => {
     /cannot start: LECTRA_EDGE_TTS_URL="https:\/\/example.invalid\/": expected a wss:\/\/ or ws:\/\/ URL/,
   );
 });
+
+test("ResolveVoice with a lecture's language and no name: espeak-ng's voice for it, which speaks it; a tag that is not one is refused", async () => {
+  const lectures: Array<[string, string, string]> = [
+    ["hi", "hi", "प्रकाश संश्लेषण पौधों में होता है।"],
+    ["ja", "ja", "光合成は植物で起こります。"],
+    ["ar", "ar", "يحدث التمثيل الضوئي في النباتات."],
+    ["", "en-us", "Photosynthesis happens in plants."],
+  ];
+  for (const [language, name, text] of lectures) {
+    const { voice } = await client.resolveVoice({ name: "", language });
+    assert.equal(voice?.name, name, language);
+    const spoken = await client.synthesize({ voice: voice!.name, segments: [{ text, ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }] });
+    assert.equal(spoken.voice, name);
+    assert.ok(spoken.durationSeconds > 0.5, `${language}: ${spoken.durationSeconds} s of speech`);
+  }
+  const bad = await refusal(client.resolveVoice({ name: "", language: "hi_IN" }));
+  assert.equal(statusName(bad.code), "INVALID_ARGUMENT");
+  assert.match(bad.details, /^language: "hi_IN" is not a BCP 47 language tag/);
+});

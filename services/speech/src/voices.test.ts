@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Voice } from "./engines/engine";
-import { espeakVoiceFor, findVoice, voicesForLanguage } from "./voices";
+import { espeakVoiceFor, findVoice, voiceFor, voicesForLanguage } from "./voices";
 
 const voice = (name: string, language: string): Voice => ({ name, language, description: name, engine: "espeak" });
 const VOICES = [voice("en-us", "en-US"), voice("en-gb-scotland", "en-GB-scotland"), voice("en", "en"), voice("enm", "enm"), voice("fr-fr", "fr-FR")];
@@ -28,4 +28,10 @@ test("an Edge voice's language finds the espeak-ng voice to stand in for it", ()
   assert.equal(standIn("pt-BR"), "pt");
   assert.equal(standIn("fr-CA"), "fr-fr");
   assert.equal(standIn("ja-JP"), "en-us");
+});
+
+test("a lecture's language finds the voice that speaks it best: likely region first, a plain voice before a variant", () => {
+  const espeak = [voice("en-029", "en-029"), voice("en-gb-x-rp", "en-GB-x-rp"), voice("en-us", "en-US"), voice("cmn-latn-pinyin", "cmn-Latn-pinyin"), voice("cmn", "cmn"), voice("pt", "pt"), voice("pt-br", "pt-BR"), voice("hi", "hi")];
+  const cases: Array<[string, string | undefined]> = [["en", "en-us"], ["en-GB", "en-gb-x-rp"], ["zh", "cmn"], ["zh-Latn", "cmn-latn-pinyin"], ["pt", "pt-br"], ["pt-PT", "pt"], ["hi", "hi"], ["ja", undefined]];
+  for (const [language, name] of cases) assert.equal(voiceFor(language, espeak)?.name, name, language);
 });

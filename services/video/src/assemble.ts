@@ -10,9 +10,10 @@ import { ffmetadata } from "./chapters";
 import { clipList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
 import type { AssemblyPlan } from "./request";
+import { subtitleOptions, SUBTITLES_FILE, writeSubtitles } from "./subtitles";
 import { inWorkspace, QUIET } from "./workspace";
 
-/** Inputs are 0: the clips (concat), 1: the chapters (FFMETADATA). */
+/** Inputs are 0: the clips (concat), 1: the chapters (FFMETADATA) and, with captions, 2: the subtitles (SRT, subtitles.ts). */
 export const ASSEMBLE_OPTIONS = [
   "-map", "0:v:0",
   "-map", "0:a:0",
@@ -33,15 +34,16 @@ export function assembleMp4(tool: Ffmpeg, plan: AssemblyPlan, signal: AbortSigna
       ...plan.clips.map((clip, i) => fs.writeFile(ws.at(listed[i].file), clip.ts)),
       fs.writeFile(ws.at("clips.ffconcat"), clipList(listed)),
       fs.writeFile(ws.at("chapters.ffmetadata"), ffmetadata(plan.chapters)),
+      plan.subtitles && writeSubtitles(ws, plan.subtitles),
     ]);
     const join = ws
       .command()
       .input(ws.at("clips.ffconcat"))
       .inputOptions([...QUIET, "-f", "concat"])
       .input(ws.at("chapters.ffmetadata"))
-      .inputOptions(["-f", "ffmetadata"])
-      .output(ws.at("lecture.mp4"))
-      .outputOptions(ASSEMBLE_OPTIONS);
+      .inputOptions(["-f", "ffmetadata"]);
+    if (plan.subtitles) join.input(ws.at(SUBTITLES_FILE)).inputOptions(["-f", "srt"]);
+    join.output(ws.at("lecture.mp4")).outputOptions([...ASSEMBLE_OPTIONS, ...(plan.subtitles ? subtitleOptions(2, plan.subtitles) : [])]);
     await ws.run(join);
     return await fs.readFile(ws.at("lecture.mp4"));
   });

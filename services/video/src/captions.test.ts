@@ -4,6 +4,7 @@ import {
   alignWords,
   buildCaptions,
   escapeVtt,
+  lineRule,
   MAX_LINE_CHARS,
   MAX_LINES_PER_CUE,
   neutraliseSrt,
@@ -11,6 +12,7 @@ import {
   toSrt,
   toWebVtt,
   type CaptionSegment,
+  WIDE_LINE_CHARS,
 } from "./captions";
 
 const segment = (text: string, startSeconds: number, endSeconds: number, words: CaptionSegment["words"] = []): CaptionSegment => ({
@@ -125,4 +127,64 @@ test("SRT has numbered cues with HH:MM:SS,mmm times and no tags a player would r
 test("no segments give an empty but valid WebVTT file", () => {
   assert.equal(toWebVtt([]), "WEBVTT\n");
   assert.equal(toSrt([]), "");
+});
+
+test("Japanese lines hold 20 characters and break between words, with no space added and none lost", () => {
+  const text = "光合成は、植物が光のエネルギーを使って、水と二酸化炭素から糖を作る働きです。この働きは葉の葉緑体で起こります。";
+  const cues = segmentCues(segment(text, 0, 10), "ja");
+  const lines = cues.flatMap((c) => c.lines);
+  assert.ok(lines.length >= 3, lines.join("|"));
+  for (const line of lines) {
+    assert.ok([...line].length <= WIDE_LINE_CHARS, `"${line}" is ${[...line].length} characters`);
+    assert.ok(!line.includes(" "), `"${line}" has a space`);
+    assert.ok(!/^[、。）」]/u.test(line), `"${line}" starts with closing punctuation`);
+  }
+  assert.equal(lines.join(""), text);
+  // Between words, not inside them: the segmenter's words are whole on their line.
+  assert.ok(lines.some((l) => l.endsWith("、") || l.endsWith("。")), lines.join("|"));
+});
+
+test("in Chinese or Japanese, the spaces the text has are kept, and a Latin word stays whole", () => {
+  const text = "DNA は デオキシリボ核酸 (deoxyribonucleic acid) の略です。遺伝情報を運ぶ分子です。";
+  const lines = segmentCues(segment(text, 0, 6), "ja").flatMap((c) => c.lines);
+  assert.equal(lines.join(" ").replace(/ /g, ""), text.replace(/ /g, ""));
+  assert.ok(lines.every((l) => [...l].length <= WIDE_LINE_CHARS), lines.join("|"));
+  assert.ok(lines.some((l) => /\bdeoxyribonucleic\b/.test(l)), lines.join("|"));
+  assert.ok(lines.some((l) => l.includes("DNA は デオキシリボ核酸")), lines.join("|"));
+});
+
+test("the line rule follows the writing system: wide and unspaced, wide and spaced, unspaced, spaced", () => {
+  assert.deepEqual(
+    ["ja", "zh-TW", "ko", "th", "hi", "ar", "en", ""].map((language) => lineRule(language)),
+    [
+      { maxChars: WIDE_LINE_CHARS, spaced: false },
+      { maxChars: WIDE_LINE_CHARS, spaced: false },
+      { maxChars: WIDE_LINE_CHARS, spaced: true },
+      { maxChars: MAX_LINE_CHARS, spaced: false },
+      { maxChars: MAX_LINE_CHARS, spaced: true },
+      { maxChars: MAX_LINE_CHARS, spaced: true },
+      { maxChars: MAX_LINE_CHARS, spaced: true },
+      { maxChars: MAX_LINE_CHARS, spaced: true },
+    ],
+  );
+});
+
+test("Thai breaks between the words the segmenter finds; Hindi and Arabic wrap at their spaces like English", () => {
+  const thai = "การสังเคราะห์ด้วยแสงเป็นกระบวนการที่พืชใช้พลังงานจากแสงอาทิตย์เพื่อสร้างน้ำตาลจากน้ำและคาร์บอนไดออกไซด์";
+  const thaiLines = segmentCues(segment(thai, 0, 8), "th").flatMap((c) => c.lines);
+  assert.ok(thaiLines.length >= 2 && thaiLines.every((l) => [...l].length <= MAX_LINE_CHARS), thaiLines.join("|"));
+  assert.equal(thaiLines.join(""), thai);
+  assert.ok(thaiLines.some((l) => l.startsWith("พลังงาน") || l.startsWith("เพื่อ") || l.startsWith("แสง") || l.startsWith("จาก") || l.startsWith("ที่") || l.startsWith("ใช้")), thaiLines.join("|"));
+
+  const hindi = "प्रकाश संश्लेषण वह प्रक्रिया है जिसके द्वारा हरे पौधे सूर्य के प्रकाश की उपस्थिति में भोजन बनाते हैं।";
+  const hindiLines = segmentCues(segment(hindi, 0, 8), "hi").flatMap((c) => c.lines);
+  assert.ok(hindiLines.length >= 2 && hindiLines.every((l) => [...l].length <= MAX_LINE_CHARS), hindiLines.join("|"));
+  assert.equal(hindiLines.join(" "), hindi);
+});
+
+test("captions in order across segments, whatever the script", () => {
+  const segments = [segment("पहला वाक्य।", 0, 1), segment("दूसरा वाक्य।", 1, 2), segment("तीसरा वाक्य।", 2, 3)];
+  const captions = buildCaptions(segments, "hi");
+  assert.deepEqual(captions.map((c) => c.lines.join(" ")), ["पहला वाक्य।", "दूसरा वाक्य।", "तीसरा वाक्य।"]);
+  captions.slice(1).forEach((c, i) => assert.ok(c.startMs >= captions[i].endMs));
 });

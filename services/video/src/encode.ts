@@ -19,6 +19,7 @@ import { ffmetadata } from "./chapters";
 import { concatList } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
 import type { VideoPlan } from "./request";
+import { subtitleOptions, SUBTITLES_FILE, writeSubtitles } from "./subtitles";
 import { inWorkspace, QUIET, type Workspace } from "./workspace";
 
 /**
@@ -125,11 +126,17 @@ export async function encodePictureAndSound(ws: Workspace, tool: Ffmpeg, plan: V
   await Promise.all([ws.run(picture), ws.run(narration)]);
 }
 
-/** Encodes the plan and returns the MP4's bytes. */
+/** Encodes the plan and returns the MP4's bytes; its captions (input 2) become the subtitle track. */
 export function encodeMp4(tool: Ffmpeg, plan: VideoPlan, signal: AbortSignal): Promise<Buffer> {
   return inWorkspace(tool, signal, async (ws) => {
-    await encodePictureAndSound(ws, tool, plan, plan.narration.pcm, { picture: "picture.mp4", sound: "sound.m4a", soundFormat: "mp4" });
-    const mux = ws.command().input(ws.at("picture.mp4")).inputOptions(QUIET).input(ws.at("sound.m4a")).output(ws.at("lecture.mp4")).outputOptions(MUX_OPTIONS);
+    const { subtitles } = plan;
+    await Promise.all([
+      encodePictureAndSound(ws, tool, plan, plan.narration.pcm, { picture: "picture.mp4", sound: "sound.m4a", soundFormat: "mp4" }),
+      subtitles && writeSubtitles(ws, subtitles),
+    ]);
+    const mux = ws.command().input(ws.at("picture.mp4")).inputOptions(QUIET).input(ws.at("sound.m4a"));
+    if (subtitles) mux.input(ws.at(SUBTITLES_FILE)).inputOptions(["-f", "srt"]);
+    mux.output(ws.at("lecture.mp4")).outputOptions([...MUX_OPTIONS, ...(subtitles ? subtitleOptions(2, subtitles) : [])]);
     await ws.run(mux);
     return await fs.readFile(ws.at("lecture.mp4"));
   });

@@ -17,7 +17,7 @@ import { encodeClip } from "./clip";
 import { encodeMp4 } from "./encode";
 import type { Ffmpeg } from "./ffmpeg";
 import { mp4DurationSeconds } from "./mp4";
-import { captionSegments, planAssembly, planClip, planVideo, type VideoPlan } from "./request";
+import { captionSegments, languageOf, planAssembly, planClip, planVideo, type VideoPlan } from "./request";
 
 /** The MP4 is streamed in pieces of this size. */
 export const CHUNK_BYTES = 1 << 20;
@@ -77,7 +77,7 @@ export function videoHandlers(
   return {
     renderVideo: serverStream(log, "RenderVideo", async (req: RenderVideoRequest, send, { signal }) => {
       const plan = planVideo(req);
-      const attributes = { ...pictureAttributes(plan), "lectra.video.chapters": plan.chapters.length };
+      const attributes = { ...pictureAttributes(plan), "lectra.video.chapters": plan.chapters.length, "lectra.video.captions": plan.subtitles?.captions.length ?? 0 };
       const { mp4, durationSeconds } = await traced("video.encode", attributes, async (span) => {
         const mp4 = await encoding(() => encodeMp4(tool, plan, signal));
         const durationSeconds = mp4DurationSeconds(mp4);
@@ -115,7 +115,7 @@ export function videoHandlers(
 
     assembleVideo: serverStream(log, "AssembleVideo", async (req: AssembleVideoRequest, send, { signal }) => {
       const plan = planAssembly(req);
-      const attributes = { "lectra.video.clips": plan.clips.length, "lectra.video.narration_seconds": plan.seconds };
+      const attributes = { "lectra.video.clips": plan.clips.length, "lectra.video.narration_seconds": plan.seconds, "lectra.video.captions": plan.subtitles?.captions.length ?? 0 };
       const { mp4, durationSeconds } = await traced("video.assemble", attributes, async (span) => {
         const mp4 = await assembleMp4(tool, plan, signal);
         const durationSeconds = mp4DurationSeconds(mp4);
@@ -127,7 +127,7 @@ export function videoHandlers(
     }),
 
     writeCaptions: unary(log, "WriteCaptions", async (req: WriteCaptionsRequest) => {
-      const captions = buildCaptions(captionSegments(req));
+      const captions = buildCaptions(captionSegments(req), languageOf(req));
       return { vtt: toWebVtt(captions), srt: toSrt(captions) };
     }),
   };

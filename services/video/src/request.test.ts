@@ -20,6 +20,8 @@ function request(overrides: Partial<RenderVideoRequest> = {}): RenderVideoReques
     chapters: [{ title: " Intro ", startSeconds: 0, endSeconds: 3 }],
     constantFrameRate: false,
     framesPerSecond: 0,
+    captions: [],
+    language: "",
     ...overrides,
   };
 }
@@ -81,7 +83,7 @@ test("chapters must be titled, in order and inside the narration", () => {
 
 test("caption segments are checked and keep their word starts", () => {
   const words = [{ word: "Hi", startSeconds: 1.1, endSeconds: 1.3 }];
-  assert.deepEqual(captionSegments({ segments: [{ text: "Hi", startSeconds: 1, endSeconds: 2, words }] }), [
+  assert.deepEqual(captionSegments({ language: "", segments: [{ text: "Hi", startSeconds: 1, endSeconds: 2, words }] }), [
     { text: "Hi", startSeconds: 1, endSeconds: 2, words: [{ word: "Hi", startSeconds: 1.1 }] },
   ]);
   const segment = (startSeconds: number, endSeconds: number, wordAt?: number) => ({
@@ -90,11 +92,11 @@ test("caption segments are checked and keep their word starts", () => {
     endSeconds,
     words: wordAt === undefined ? [] : [{ word: "Hi", startSeconds: wordAt, endSeconds: wordAt + 0.1 }],
   });
-  refuses(() => captionSegments({ segments: [segment(-1, 1)] }), "segments[0].start_seconds");
-  refuses(() => captionSegments({ segments: [segment(0, 2), segment(1, 3)] }), "segments[1].start_seconds");
-  refuses(() => captionSegments({ segments: [segment(2, 2)] }), "segments[0].end_seconds");
+  refuses(() => captionSegments({ language: "", segments: [segment(-1, 1)] }), "segments[0].start_seconds");
+  refuses(() => captionSegments({ language: "", segments: [segment(0, 2), segment(1, 3)] }), "segments[1].start_seconds");
+  refuses(() => captionSegments({ language: "", segments: [segment(2, 2)] }), "segments[0].end_seconds");
   // Word times relative to the clip instead of the lecture are caught, not guessed at.
-  refuses(() => captionSegments({ segments: [segment(0, 2), segment(10, 12, 0.2)] }), "segments[1].words[0].start_seconds");
+  refuses(() => captionSegments({ language: "", segments: [segment(0, 2), segment(10, 12, 0.2)] }), "segments[1].words[0].start_seconds");
 });
 
 const CLIP_RATE = 24000;
@@ -160,6 +162,8 @@ function assembly(overrides: Partial<AssembleVideoRequest> = {}): AssembleVideoR
       { clip: ts(3), durationSeconds: 106496 / 24000, title: "Costs" },
       { clip: ts(), durationSeconds: 3.2, title: "Wrap-up" },
     ],
+    captions: [],
+    language: "",
     ...overrides,
   };
 }
@@ -181,7 +185,7 @@ test("an assembly's chapters start where the clips before them end", () => {
 
 test("an assembly is refused by field: no clips, a clip that is not MPEG-TS, no length, no title", () => {
   const good = assembly().clips;
-  refuses(() => planAssembly({ clips: [] }), "clips");
+  refuses(() => planAssembly({ clips: [], captions: [], language: "" }), "clips");
   refuses(() => planAssembly(assembly({ clips: [good[0], { ...good[1], clip: ts().subarray(0, 300) }, good[2]] })), "clips[1].clip");
   refuses(() => planAssembly(assembly({ clips: [good[0], good[1], { ...good[2], clip: Buffer.alloc(188) }] })), "clips[2].clip");
   refuses(() => planAssembly(assembly({ clips: [{ ...good[0], durationSeconds: 0 }] })), "clips[0].duration_seconds");

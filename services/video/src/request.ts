@@ -1,14 +1,15 @@
 // Checks requests before any work starts, and turns them into what the encoder
 // and the captions need. Every problem is INVALID_ARGUMENT naming the field as
 // the .proto spells it, e.g. "frames[2].start_seconds".
-import { AAC_FRAME_SAMPLES, aacFrameSamples, BYTES_PER_SAMPLE, isWholeAacFrames, pcmSeconds } from "@lectra/lecture";
-import type { AssembleVideoRequest, Audio, RenderClipRequest, RenderVideoRequest, TimedFrame, WriteCaptionsRequest } from "@lectra/proto";
-import { invalidArgument } from "@lectra/service-kit";
+import { AAC_FRAME_SAMPLES, aacFrameSamples, BYTES_PER_SAMPLE, isWholeAacFrames, normalizeLanguage, pcmSeconds } from "@lectra/lecture";
+import type { AssembleVideoRequest, Audio, RenderClipRequest, RenderVideoRequest, TimedFrame, TimedSegment, WriteCaptionsRequest } from "@lectra/proto";
+import { argument, invalidArgument } from "@lectra/service-kit";
 import { AAC_RATES, PRIMING_SAMPLES } from "./aac";
-import type { CaptionSegment } from "./captions";
+import { buildCaptions, type CaptionSegment } from "./captions";
 import type { ChapterMark } from "./chapters";
 import { transportStreamProblem } from "./mpegts";
 import { readPng, type PictureSize } from "./png";
+import type { Subtitles } from "./subtitles";
 
 /** Frames meet end to start within this, in seconds. */
 export const FRAME_JOIN_TOLERANCE = 0.001;
@@ -28,6 +29,8 @@ export interface VideoPlan {
   narration: { pcm: Buffer; sampleRate: number; seconds: number };
   chapters: ChapterMark[];
   frameRate: FrameRate;
+  /** The captions as a subtitle track; none for a clip, or when the request sends no captions. */
+  subtitles?: Subtitles;
 }
 
 const seconds = (value: number) => `${Number(value.toFixed(3))} s`;
@@ -163,7 +166,7 @@ function planPicture(req: PictureRequest, frames: CheckedFrames, narration: Vide
 export function planVideo(req: RenderVideoRequest): VideoPlan {
   const frames = checkFrames(req);
   const narration = checkNarration(req.narration);
-  return { ...planPicture(req, frames, narration), chapters: checkChapters(req, narration.seconds) };
+  return { ...planPicture(req, frames, narration), chapters: checkChapters(req, narration.seconds), subtitles: planSubtitles(req) };
 }
 
 /** A slide's clip: its frames over its narration, times within the clip, no chapters. */
@@ -177,6 +180,7 @@ export interface AssemblyPlan {
   /** One per clip, at the clips' cumulative lengths. */
   chapters: ChapterMark[];
   seconds: number;
+  subtitles?: Subtitles;
 }
 
 export function planAssembly(req: AssembleVideoRequest): AssemblyPlan {
@@ -196,21 +200,37 @@ export function planAssembly(req: AssembleVideoRequest): AssemblyPlan {
     chapters.push({ title, startSeconds: start, endSeconds: start + length });
     start += length;
   });
-  return { clips, chapters, seconds: start };
+  return { clips, chapters, seconds: start, subtitles: planSubtitles(req) };
 }
 
 /** Word timings are on the lecture's timeline; allow them this far outside their segment. */
 export const WORD_TOLERANCE = 0.05;
 
+/** The lecture's language in canonical BCP 47 ("" is English); INVALID_ARGUMENT for what is not a tag. */
+export const languageOf = (req: { language: string }): string => argument("language", () => normalizeLanguage(req.language));
+
+/** A video's captions as its subtitle track: none when the request sends none, or none with any text. */
+function planSubtitles(req: { captions: TimedSegment[]; language: string }): Subtitles | undefined {
+  if (req.captions.length === 0) return undefined;
+  const language = languageOf(req);
+  const captions = buildCaptions(checkSegments(req.captions, "captions"), language);
+  return captions.length > 0 ? { captions, language } : undefined;
+}
+
 export function captionSegments(req: WriteCaptionsRequest): CaptionSegment[] {
+  return checkSegments(req.segments, "segments");
+}
+
+/** Segments on the lecture's timeline, in order, each word inside its segment; `name` is the request's field. */
+function checkSegments(segments: TimedSegment[], name: string): CaptionSegment[] {
   let previousEnd = 0;
-  return req.segments.map((segment, i) => {
-    const field = `segments[${i}]`;
+  return segments.map((segment, i) => {
+    const field = `${name}[${i}]`;
     const start = finite(`${field}.start_seconds`, segment.startSeconds);
     const end = finite(`${field}.end_seconds`, segment.endSeconds);
     if (start < 0) throw invalidArgument(`${field}.start_seconds`, `must be 0 or more, got ${start}`);
     if (start < previousEnd - FRAME_JOIN_TOLERANCE) {
-      throw invalidArgument(`${field}.start_seconds`, `is before segments[${i - 1}] ends (${previousEnd}); segments are in order and do not overlap`);
+      throw invalidArgument(`${field}.start_seconds`, `is before ${name}[${i - 1}] ends (${previousEnd}); ${name} are in order and do not overlap`);
     }
     if (end < start || (end === start && segment.text.trim())) {
       throw invalidArgument(`${field}.end_seconds`, `must be after start_seconds (${start}), got ${end}`);

@@ -60,9 +60,10 @@ let tool: Ffmpeg;
 let work: string;
 let serviceTmp: string;
 
-async function assemble(req: AssembleVideoRequest) {
+/** AssembleVideo; without captions unless the request sends them. */
+async function assemble(req: Pick<AssembleVideoRequest, "clips"> & Partial<AssembleVideoRequest>) {
   const messages: AssembleVideoResponse[] = [];
-  for await (const message of client.assembleVideo(req)) messages.push(message);
+  for await (const message of client.assembleVideo({ captions: [], language: "", ...req })) messages.push(message);
   return { messages, mp4: Buffer.concat(messages.map((m) => m.chunk)) };
 }
 
@@ -159,6 +160,31 @@ describe("RenderClip + AssembleVideo", () => {
     const delays = starts.map((start) => onset(sound, start) - start);
     for (const delay of delays) assert.ok(Math.abs(delay - PRIMING_SAMPLES) <= 16, `speech starts ${delays.join(", ")} samples after its slide`);
     assert.ok(Math.max(...delays) - Math.min(...delays) <= 2, `speech starts ${delays.join(", ")} samples after its slide`);
+  });
+
+  test("captions become the MP4's own subtitle track: mov_text tagged with the lecture's language, every cue in order; picture, sound and chapters as without them", async () => {
+    const clips = await Promise.all(SAMPLES.map((samples, i) => client.renderClip(slide(samples, i, {}, PAGES[i]))));
+    const request = { clips: clips.map((clip, i) => ({ clip: clip.clip, durationSeconds: clip.durationSeconds, title: TITLES[i] })) };
+    const hindi = ["प्रकाश संश्लेषण पौधों में होता है।", "यह सूर्य के प्रकाश से ऊर्जा बनाता है।", "क्या यह ज़रूरी है?", "हाँ, जीवन इसी पर टिका है।"];
+    const captions = hindi.map((text, i) => ({ text, startSeconds: i * 3.5, endSeconds: i * 3.5 + 3, words: [] }));
+
+    const plain = ffprobe(await save((await assemble(request)).mp4, "without-captions.mp4"));
+    const file = await save((await assemble({ ...request, captions, language: "hi" })).mp4, "hindi.mp4");
+    const info = ffprobe(file);
+    assert.deepEqual(plain.streams.filter((s) => s.codec_type === "subtitle"), [], "no captions, no track");
+    const subtitles = info.streams.filter((s) => s.codec_type === "subtitle");
+    assert.deepEqual(subtitles.map((s) => [s.codec_name, s.tags?.language, s.tags?.handler_name]), [["mov_text", "hin", "Hindi"]]);
+    const pictureAndSound = (p: Probe) =>
+      p.streams
+        .filter((s) => s.codec_type === "video" || s.codec_type === "audio")
+        .map(({ codec_type, codec_name, width, height, duration, nb_frames }) => ({ codec_type, codec_name, width, height, duration, nb_frames }));
+    assert.deepEqual(pictureAndSound(info), pictureAndSound(plain));
+    assert.deepEqual(info.chapters, plain.chapters);
+
+    // The track read back: every cue's text, in order (ffmpeg wraps mov_text in a <font> tag).
+    const { stdout } = await promisify(execFile)(tool.path, ["-v", "error", "-i", file, "-map", "0:s:0", "-f", "srt", "-"]);
+    const cues = stdout.trim().split(/\r?\n\r?\n/).map((block) => block.split(/\r?\n/).slice(2).join(" ").replace(/<[^>]*>/g, ""));
+    assert.deepEqual(cues, hindi);
   });
 
   test("clips at a constant frame rate assemble too", async () => {

@@ -42,6 +42,8 @@ function lecture(overrides: Partial<RenderVideoRequest> = {}): RenderVideoReques
     chapters: TIMES.map(([startSeconds, endSeconds], i) => ({ title: TITLES[i], startSeconds, endSeconds })),
     constantFrameRate: false,
     framesPerSecond: 0,
+    captions: [],
+    language: "",
     ...overrides,
   };
 }
@@ -123,6 +125,22 @@ describe("RenderVideo", () => {
     assert.ok(Number(video.nb_frames) <= TIMES.length + 1, `${video.nb_frames} frames`);
   });
 
+  test("captions in Japanese become a subtitle track tagged jpn; a tag that is not a language is refused", async () => {
+    const captions = [
+      { text: "光合成は植物で起こります。", startSeconds: 0, endSeconds: 1.2, words: [] },
+      { text: "光からエネルギーを作ります。", startSeconds: 1.25, endSeconds: 3, words: [] },
+    ];
+    const info = await probe((await render(lecture({ captions, language: "ja" }))).mp4, "japanese.mp4");
+    const subtitles = info.streams.filter((s) => s.codec_type === "subtitle");
+    assert.deepEqual(subtitles.map((s) => [s.codec_name, s.tags?.language, s.tags?.handler_name]), [["mov_text", "jpn", "Japanese"]]);
+    assert.equal(info.chapters.length, TITLES.length, "the chapters are still there");
+    await assert.rejects(render(lecture({ captions, language: "ja_JP" })), (error: unknown) => {
+      assert.ok(error instanceof DependencyError && statusName(error.code) === "INVALID_ARGUMENT", String(error));
+      assert.match(error.details, /^language: "ja_JP" is not a BCP 47 language tag/);
+      return true;
+    });
+  });
+
   test("a constant frame rate when asked, 30 by default", async () => {
     const { messages, mp4 } = await render(lecture({ constantFrameRate: true }));
     const info = await probe(mp4, "constant.mp4");
@@ -173,6 +191,7 @@ describe("RenderVideo", () => {
 describe("WriteCaptions", () => {
   test("WebVTT and SRT with numbered cues from the segment timings", async () => {
     const { vtt, srt } = await client.writeCaptions({
+      language: "",
       segments: [
         { text: "Welcome to <the> lecture & its captions.", startSeconds: 0, endSeconds: 2, words: [] },
         {
@@ -191,9 +210,18 @@ describe("WriteCaptions", () => {
     assert.ok(blocks[1].startsWith("2\n00:00:02,500 --> "));
   });
 
+  test("captions follow the request's language: Japanese lines of at most 20 characters, no spaces added", async () => {
+    const text = "光合成は、植物が光のエネルギーを使って、水と二酸化炭素から糖を作る働きです。";
+    const { srt } = await client.writeCaptions({ language: "ja", segments: [{ text, startSeconds: 0, endSeconds: 4, words: [] }] });
+    const lines = srt.split("\n").filter((line) => line && !/^\d+$/.test(line) && !line.includes(" --> "));
+    assert.ok(lines.length >= 2 && lines.every((line) => [...line].length <= 20 && !line.includes(" ")), lines.join("|"));
+    assert.equal(lines.join(""), text);
+  });
+
   test("overlapping segments are refused naming the field", async () => {
     await assert.rejects(
       client.writeCaptions({
+        language: "",
         segments: [
           { text: "one", startSeconds: 0, endSeconds: 2, words: [] },
           { text: "two", startSeconds: 1, endSeconds: 3, words: [] },
@@ -240,7 +268,7 @@ test("the encode is traced as a video.encode span carrying the encoder; clips an
       constantFrameRate: false,
       framesPerSecond: 0,
     });
-    const assembly = tracedClient.assembleVideo({ clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }] });
+    const assembly = tracedClient.assembleVideo({ clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }], captions: [], language: "" });
     for await (const _ of assembly) void _;
   } finally {
     tracedClient.downstream.close();

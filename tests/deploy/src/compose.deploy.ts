@@ -108,7 +108,7 @@ describe("the compose deployment, built and run", { timeout: 15 * 60_000 }, () =
 
   it("the CLI generates a lecture through the published port", () => {
     assert.equal(generate.status, 0, `lectra generate exited ${generate.status}:\n${generate.stdout}${generate.stderr}`);
-    for (const file of ["deck.pptx", "lecture.mp4", "captions.vtt", "captions.srt", "narration.wav", "timings.json", "job.json"]) {
+    for (const file of ["deck.pptx", "lecture.mp4", "lecture.md", "captions.vtt", "captions.srt", "narration.wav", "timings.json", "job.json"]) {
       assert.ok(fs.existsSync(path.join(out, file)), `${file} downloaded`);
     }
   });

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { SLIDE_LIMITS, SPEECH_LIMITS } from "@lectra/lecture";
-import { JobState } from "@lectra/proto";
+import { JobState, RenderFramesRequest } from "@lectra/proto";
 import { slidesClient, type SlidesClient } from "@lectra/clients";
 import { peakMemoryMiB } from "@lectra/testing";
 import { isInvalid, run, startStack, type Run, type Stack } from "./stack";
@@ -86,7 +86,7 @@ describe("faults in a lecture's text", () => {
     const slidesPid = stack.services.get("slides")!.child.pid!;
     const render = async (bullets: number) => {
       const slide = { index: 0, title: "Points", bullets: Array(bullets).fill("a"), narration: "Blood.", imageQuery: "" };
-      return (await slides.renderFrames({ lectureTitle: "Heart", slideTotal: 1, slide: { slide, picture: undefined } })).frames;
+      return (await slides.renderFrames(RenderFramesRequest.fromPartial({ lectureTitle: "Heart", slideTotal: 1, slide: { slide, picture: undefined } }))).frames;
     };
     // A slide that fills its 10 pages exactly (4 bullets a page without a picture)…
     assert.equal((await render(SLIDE_LIMITS.pages * 4)).length, SLIDE_LIMITS.pages);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { status } from "@grpc/grpc-js";
-import { JobState, Stage, StageStatus } from "@lectra/proto";
+import { GenerateRequest, JobState, Stage, StageStatus } from "@lectra/proto";
 import { checkHealth, lectraClient } from "@lectra/clients";
 import { freePort, startService } from "@lectra/testing";
 import { run, script, startStack, WORKERS, type Stack } from "./stack";
@@ -40,7 +40,7 @@ describe("job lifecycle", () => {
     const controller = new AbortController();
     let jobId = "";
     await assert.rejects(async () => {
-      for await (const { event } of stack.client.generate({ source: { $case: "script", value: script(4, 6) }, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false }, { signal: controller.signal })) {
+      for await (const { event } of stack.client.generate(GenerateRequest.fromPartial({ source: { $case: "script", value: script(4, 6) } }), { signal: controller.signal })) {
         if (event?.kind?.$case === "started") {
           jobId = event.jobId;
           controller.abort();

@@ -6,7 +6,7 @@ import { after, before } from "node:test";
 import * as os from "node:os";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
-import type { GenerateRequest, Job, JobEvent } from "@lectra/proto";
+import { GenerateRequest, type Job, type JobEvent } from "@lectra/proto";
 import { DependencyError, type LectraClient } from "@lectra/clients";
 import { freePort, OtlpReceiver, startLectra, WORKERS, type Lectra, type LectraOptions } from "@lectra/testing";
 
@@ -69,7 +69,7 @@ export interface Run {
 export async function run(client: LectraClient, request: Partial<GenerateRequest>, onEvent?: (e: JobEvent) => void | Promise<void>): Promise<Run> {
   const events: JobEvent[] = [];
   let error: DependencyError | undefined;
-  const full: GenerateRequest = { source: undefined, slideCount: 0, voice: "", skipVideo: false, constantFrameRate: false, noCache: false, ...request };
+  const full = GenerateRequest.fromPartial(request);
   try {
     for await (const { event } of client.generate(full)) {
       if (!event) continue;

@@ -53,7 +53,7 @@ describe("a lecture from a topic, through an Ollama-compatible server", () => {
       env: { ...process.env, ...stack.env },
     });
     assert.match(stdout, /SUCCEEDED/);
-    for (const file of ["deck.pptx", "lecture.mp4", "captions.vtt", "captions.srt", "narration.wav", "timings.json", "job.json"]) {
+    for (const file of ["deck.pptx", "lecture.mp4", "lecture.md", "captions.vtt", "captions.srt", "narration.wav", "timings.json", "job.json"]) {
       assert.ok(fs.statSync(path.join(out, file)).size > 0, file);
     }
     const zip = await JSZip.loadAsync(fs.readFileSync(path.join(out, "deck.pptx")));

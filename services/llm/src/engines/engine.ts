@@ -15,10 +15,11 @@ export interface Warned {
   warnings: string[];
 }
 
+/** `language` is the lecture's (BCP 47, canonical): what a topic lecture is written in; a script is taken as written. */
 export interface LectureWriter {
   readonly name: string;
-  outline(source: LectureSource, slideCount: number, signal: AbortSignal): Promise<Outline & Warned>;
-  writeSlide(source: LectureSource, outline: Outline, index: number, signal: AbortSignal): Promise<{ slide: Slide } & Warned>;
+  outline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): Promise<Outline & Warned>;
+  writeSlide(source: LectureSource, outline: Outline, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned>;
 }
 
 export interface TaggedNarration extends Warned {
@@ -27,9 +28,10 @@ export interface TaggedNarration extends Warned {
   engine: string;
 }
 
+/** `language` is the narration's (BCP 47, canonical): where its sentences end. */
 export interface ProsodyTagger {
   readonly name: string;
-  tag(slide: Slide, signal: AbortSignal): Promise<TaggedNarration>;
+  tag(slide: Slide, language: string, signal: AbortSignal): Promise<TaggedNarration>;
 }
 
 export interface ChatMessage {

@@ -51,12 +51,12 @@ afterEach(() => {
 after(() => fake.stop());
 
 test("the model tags the narration, keeping every word", async () => {
-  const tagged = await new ModelTagger(ollamaAt(fake.url), "auto").tag(slide, live());
+  const tagged = await new ModelTagger(ollamaAt(fake.url), "auto").tag(slide, "en", live());
   assert.equal(tagged.engine, "ollama");
   assert.deepEqual(tagged.warnings, []);
   assert.equal(stripTags(tagged.taggedNarration), slide.narration);
   assert.match(tagged.taggedNarration, /\[pause=\d+ms\]/);
-  assert.notEqual(tagged.taggedNarration, tagNarration(slide.narration, slide.bullets));
+  assert.notEqual(tagged.taggedNarration, tagNarration(slide.narration, "en", slide.bullets));
   assert.equal(fake.chats[0].kind, "tags");
   assert.match(fake.chats[0].messages.at(-1)!.content, /Narration:\nThe moon pulls the sea towards it\./);
 });
@@ -64,9 +64,9 @@ test("the model tags the narration, keeping every word", async () => {
 test("a model that changed the words is overruled by the rules, with a warning", async () => {
   fake.answer("tags", "changes-words");
   for (const mode of ["auto", "model"] as const) {
-    const tagged = await new ModelTagger(ollamaAt(fake.url), mode).tag(slide, live());
+    const tagged = await new ModelTagger(ollamaAt(fake.url), mode).tag(slide, "en", live());
     assert.equal(tagged.engine, "rules");
-    assert.equal(tagged.taggedNarration, tagNarration(slide.narration, slide.bullets));
+    assert.equal(tagged.taggedNarration, tagNarration(slide.narration, "en", slide.bullets));
     assert.deepEqual(tagged.warnings, [WORDS_CHANGED]);
   }
 });
@@ -74,26 +74,26 @@ test("a model that changed the words is overruled by the rules, with a warning",
 test("auto: an absent server costs one quick failure, then the rules tag quietly without asking again", async () => {
   const model = ollamaAt(await deadUrl());
   const tagger = new ModelTagger(model, "auto");
-  const first = await tagger.tag(slide, live());
-  assert.deepEqual(first, { taggedNarration: tagNarration(slide.narration, slide.bullets), engine: "rules", warnings: [] });
+  const first = await tagger.tag(slide, "en", live());
+  assert.deepEqual(first, { taggedNarration: tagNarration(slide.narration, "en", slide.bullets), engine: "rules", warnings: [] });
   assert.ok(model.availability.isOpen);
-  const second = await tagger.tag(slide, live());
+  const second = await tagger.tag(slide, "en", live());
   assert.deepEqual(second.warnings, []);
   assert.equal(second.engine, "rules");
 });
 
 test("auto: a model that is not pulled is the offline case too", async () => {
   const model = ollamaAt(fake.url, { model: "mistral:7b" });
-  const tagged = await new ModelTagger(model, "auto").tag(slide, live());
+  const tagged = await new ModelTagger(model, "auto").tag(slide, "en", live());
   assert.deepEqual([tagged.engine, tagged.warnings], ["rules", []]);
   assert.equal(fake.chats.length, 1);
-  await new ModelTagger(model, "auto").tag(slide, live());
+  await new ModelTagger(model, "auto").tag(slide, "en", live());
   assert.equal(fake.chats.length, 1, "the absent model is not asked again");
 });
 
 test("auto: a model that answers badly is replaced by the rules, with a warning", async () => {
   fake.answer("tags", "schema-breaking");
-  const tagged = await new ModelTagger(ollamaAt(fake.url), "auto").tag(slide, live());
+  const tagged = await new ModelTagger(ollamaAt(fake.url), "auto").tag(slide, "en", live());
   assert.equal(tagged.engine, "rules");
   assert.equal(tagged.warnings.length, 1);
   assert.match(tagged.warnings[0], /^the model could not tag the narration \(the model llama3\.1:8b answered the prosody tags of slide 1 with no "tagged_narration" \(after one repair\)\); tagged by rules instead$/);
@@ -101,7 +101,7 @@ test("auto: a model that answers badly is replaced by the rules, with a warning"
 
 test("model: an absent server is an error, not the rules", async () => {
   const host = await deadUrl();
-  await assert.rejects(new ModelTagger(ollamaAt(host), "model").tag(slide, live()), (error: unknown) => {
+  await assert.rejects(new ModelTagger(ollamaAt(host), "model").tag(slide, "en", live()), (error: unknown) => {
     assert.ok(error instanceof RpcError);
     assert.equal(statusName(error.code), "FAILED_PRECONDITION");
     assert.match(error.message, /^Ollama is not reachable at /);
@@ -111,7 +111,7 @@ test("model: an absent server is an error, not the rules", async () => {
 
 test("a repaired tagging answer is used and says so", async () => {
   fake.answer("tags", "fixed-after-repair");
-  const tagged = await new ModelTagger(ollamaAt(fake.url, { model: MODEL }), "model").tag(slide, live());
+  const tagged = await new ModelTagger(ollamaAt(fake.url, { model: MODEL }), "model").tag(slide, "en", live());
   assert.equal(tagged.engine, "ollama");
   assert.equal(tagged.warnings.length, 1);
   assert.match(tagged.warnings[0], /first answer for the prosody tags of slide 1 was unusable/);

@@ -30,8 +30,8 @@ export function acceptModelTags(tagged: string, narration: string): string | und
   return endsWithPause ? clamped : `${clamped} ${formatTag({ kind: "pause", value: PAUSE_SLIDE_END_MS })}`;
 }
 
-const byRules = (slide: Slide, warnings: string[]): TaggedNarration => ({
-  taggedNarration: tagNarration(slide.narration, slide.bullets),
+const byRules = (slide: Slide, language: string, warnings: string[]): TaggedNarration => ({
+  taggedNarration: tagNarration(slide.narration, language, slide.bullets),
   engine: "rules",
   warnings,
 });
@@ -47,9 +47,9 @@ export class ModelTagger implements ProsodyTagger {
     return this.model.engine;
   }
 
-  async tag(slide: Slide, signal: AbortSignal): Promise<TaggedNarration> {
+  async tag(slide: Slide, language: string, signal: AbortSignal): Promise<TaggedNarration> {
     const auto = this.mode === "auto";
-    if (auto && this.model.availability.isOpen) return byRules(slide, []);
+    if (auto && this.model.availability.isOpen) return byRules(slide, language, []);
     let answer;
     try {
       answer = await askForJson(
@@ -59,12 +59,12 @@ export class ModelTagger implements ProsodyTagger {
       );
     } catch (error) {
       if (!auto || signal.aborted) throw error;
-      if (this.model.availability.isOpen) return byRules(slide, []);
-      return byRules(slide, [`the model could not tag the narration (${error instanceof Error ? error.message : String(error)}); tagged by rules instead`]);
+      if (this.model.availability.isOpen) return byRules(slide, language, []);
+      return byRules(slide, language, [`the model could not tag the narration (${error instanceof Error ? error.message : String(error)}); tagged by rules instead`]);
     }
     const tagged = acceptModelTags(answer.value.tagged_narration, slide.narration);
-    if (tagged === undefined) return byRules(slide, [...answer.warnings, WORDS_CHANGED]);
-    if (speechExcess(parseSegments(tagged).map((s) => s.text))) return byRules(slide, [...answer.warnings, OVER_SPEECH_LIMITS]);
+    if (tagged === undefined) return byRules(slide, language, [...answer.warnings, WORDS_CHANGED]);
+    if (speechExcess(parseSegments(tagged).map((s) => s.text))) return byRules(slide, language, [...answer.warnings, OVER_SPEECH_LIMITS]);
     return { taggedNarration: tagged, engine: this.model.engine, warnings: answer.warnings };
   }
 }

@@ -20,16 +20,16 @@ export class ModelWriter implements LectureWriter {
     return this.model.engine;
   }
 
-  async outline(source: LectureSource, slideCount: number, signal: AbortSignal): Promise<Outline & Warned> {
+  async outline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): Promise<Outline & Warned> {
     const { value, warnings } = await askForJson(
       this.model,
-      { what: "the outline", name: "outline", schema: outlineSchema(slideCount), messages: outlinePrompt(topicOf(source), slideCount) },
+      { what: "the outline", name: "outline", schema: outlineSchema(slideCount), messages: outlinePrompt(topicOf(source), slideCount, language) },
       signal,
     );
     return { title: value.title, slideTitles: value.slides, warnings };
   }
 
-  async writeSlide(source: LectureSource, outline: Outline, index: number, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {
+  async writeSlide(source: LectureSource, outline: Outline, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {
     topicOf(source);
     if (!outline.title.trim()) throw invalidArgument("lecture_title", "is empty; send the title the outline gave");
     if (outline.slideTitles.some((t) => !t.trim())) throw invalidArgument("slide_titles", "has an empty title; send the titles the outline gave");
@@ -38,7 +38,7 @@ export class ModelWriter implements LectureWriter {
     }
     const { value, warnings } = await askForJson(
       this.model,
-      { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages: slidePrompt(outline.title, outline.slideTitles, index) },
+      { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages: slidePrompt(outline.title, outline.slideTitles, index, language) },
       signal,
     );
     return { slide: { index, title: value.title, bullets: value.bullets, narration: value.narration, imageQuery: value.image_query }, warnings };

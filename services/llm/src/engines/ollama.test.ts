@@ -44,7 +44,7 @@ function rpcError(code: string, message: RegExp | string) {
 }
 
 test("an outline comes back with the asked number of titles, asked with a JSON schema as format", async () => {
-  const answer = await writer().outline(topic, 5, live());
+  const answer = await writer().outline(topic, 5, "en", live());
   assert.equal(answer.title, "Understanding ocean tides");
   assert.equal(answer.slideTitles.length, 5);
   assert.deepEqual(answer.warnings, []);
@@ -59,7 +59,7 @@ test("an outline comes back with the asked number of titles, asked with a JSON s
 });
 
 test("a slide has a title, bullets, narration and an image query", async () => {
-  const { slide, warnings } = await writer().writeSlide(topic, outline, 2, live());
+  const { slide, warnings } = await writer().writeSlide(topic, outline, 2, "en", live());
   assert.equal(slide.index, 2);
   assert.equal(slide.title, "How tides work");
   assert.ok(slide.bullets.length >= 2 && slide.bullets.length <= 5);
@@ -71,17 +71,17 @@ test("a slide has a title, bullets, narration and an image query", async () => {
 
 test("fenced JSON with prose around it is used as it is, without a repair", async () => {
   fake.answer("outline", "fenced").answer("slide", "fenced");
-  const answer = await writer().outline(topic, 4, live());
+  const answer = await writer().outline(topic, 4, "en", live());
   assert.equal(answer.slideTitles.length, 4);
   assert.deepEqual(answer.warnings, []);
-  const { slide } = await writer().writeSlide(topic, outline, 0, live());
+  const { slide } = await writer().writeSlide(topic, outline, 0, "en", live());
   assert.ok(slide.narration.length > 0);
   assert.equal(fake.chats.length, 2);
 });
 
 test("a truncated answer is repaired with a second call that shows the problem", async () => {
   fake.answer("slide", "fixed-after-repair");
-  const { slide, warnings } = await writer().writeSlide(topic, outline, 1, live());
+  const { slide, warnings } = await writer().writeSlide(topic, outline, 1, "en", live());
   assert.equal(slide.title, "Why tides matter");
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /first answer for slide 2 was unusable \(JSON that was cut off before it ended\)/);
@@ -92,7 +92,7 @@ test("a truncated answer is repaired with a second call that shows the problem",
 
 test("an outline that breaks the schema twice fails the call with a clear INTERNAL message", async () => {
   fake.answer("outline", "schema-breaking");
-  await assert.rejects(writer().outline(topic, 5, live()), (error: unknown) => {
+  await assert.rejects(writer().outline(topic, 5, "en", live()), (error: unknown) => {
     assert.ok(error instanceof UnusableAnswerError);
     assert.equal(error.message, "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)");
     return true;
@@ -102,18 +102,18 @@ test("an outline that breaks the schema twice fails the call with a clear INTERN
 
 test("a slide without narration twice is an error, never an empty slide", async () => {
   fake.answer("slide", "schema-breaking");
-  await assert.rejects(writer().writeSlide(topic, outline, 1, live()), /answered slide 2 with no "narration" \(after one repair\)/);
+  await assert.rejects(writer().writeSlide(topic, outline, 1, "en", live()), /answered slide 2 with no "narration" \(after one repair\)/);
 });
 
 test("an answer truncated twice is an error saying it was cut off", async () => {
   fake.answer("outline", "truncated");
-  await assert.rejects(writer().outline(topic, 3, live()), /answered the outline with JSON that was cut off before it ended \(after one repair\)/);
+  await assert.rejects(writer().outline(topic, 3, "en", live()), /answered the outline with JSON that was cut off before it ended \(after one repair\)/);
 });
 
 test("an answer slower than the call deadline is an error, not a hang, and is not retried", async () => {
   fake.latencyMs = (kind) => (kind === "outline" ? 1_500 : 0);
   await assert.rejects(
-    writer({ timeoutMs: 200 }).outline(topic, 3, live()),
+    writer({ timeoutMs: 200 }).outline(topic, 3, "en", live()),
     rpcError("UNAVAILABLE", `Ollama at ${fake.url} did not answer the outline within 0.2 s (LECTRA_LLM_CALL_TIMEOUT_MS)`),
   );
   assert.equal(fake.chats.length, 1);
@@ -122,7 +122,7 @@ test("an answer slower than the call deadline is an error, not a hang, and is no
 test("the caller's cancellation stops a slow call", async () => {
   fake.latencyMs = 1_500;
   const controller = new AbortController();
-  const call = writer().outline(topic, 3, controller.signal);
+  const call = writer().outline(topic, 3, "en", controller.signal);
   setTimeout(() => controller.abort(new DOMException("the caller cancelled", "AbortError")), 50);
   await assert.rejects(call, { name: "AbortError" });
 });
@@ -132,7 +132,7 @@ const chatRequests = () => fake.requests.filter((r) => r.url === "/api/chat").le
 test("a 500 is retried and the next answer used", async () => {
   const before = chatRequests();
   fake.failNext(1, 500);
-  const answer = await writer().outline(topic, 3, live());
+  const answer = await writer().outline(topic, 3, "en", live());
   assert.equal(answer.slideTitles.length, 3);
   assert.equal(fake.chats.length, 1, "the failed request never reached the chat handler");
   assert.equal(chatRequests() - before, 2);
@@ -141,7 +141,7 @@ test("a 500 is retried and the next answer used", async () => {
 test("a dropped connection is retried too", async () => {
   const before = chatRequests();
   fake.failNext(2, "close");
-  const answer = await writer().outline(topic, 3, live());
+  const answer = await writer().outline(topic, 3, "en", live());
   assert.equal(answer.slideTitles.length, 3);
   assert.equal(chatRequests() - before, 3);
 });
@@ -149,14 +149,14 @@ test("a dropped connection is retried too", async () => {
 test("a 400 is not retried", async () => {
   const before = fake.requests.length;
   fake.failNext(1, 400);
-  await assert.rejects(writer().outline(topic, 3, live()), /Ollama at .* refused the outline: HTTP 400/);
+  await assert.rejects(writer().outline(topic, 3, "en", live()), /Ollama at .* refused the outline: HTTP 400/);
   assert.equal(fake.requests.length - before, 1);
 });
 
 test("5xx on every try is UNAVAILABLE after the last try", async () => {
   const before = fake.requests.length;
   fake.failNext(3, 503);
-  await assert.rejects(writer().outline(topic, 3, live()), rpcError("UNAVAILABLE", /failed to answer the outline: HTTP 503/));
+  await assert.rejects(writer().outline(topic, 3, "en", live()), rpcError("UNAVAILABLE", /failed to answer the outline: HTTP 503/));
   assert.equal(fake.requests.length - before, 3);
 });
 
@@ -171,7 +171,7 @@ test("no more than the concurrency limit of calls are in flight at once", async 
   fake.latencyMs = 30;
   try {
     const w = writer({ concurrency: 2 });
-    const slides = await Promise.all(outline.slideTitles.concat(outline.slideTitles).map((_, i) => w.writeSlide(topic, outline, i % 3, live())));
+    const slides = await Promise.all(outline.slideTitles.concat(outline.slideTitles).map((_, i) => w.writeSlide(topic, outline, i % 3, "en", live())));
     assert.equal(slides.length, 6);
     assert.ok(most <= 2, `${most} calls were in flight at once`);
   } finally {
@@ -192,7 +192,7 @@ test("a missing model is FAILED_PRECONDITION saying what to run, without LECTRA_
   await assert.rejects(collect(model.prepare(live())), rpcError("FAILED_PRECONDITION", expected));
   assert.ok(model.availability.isOpen, "an absent model is remembered");
   // A client that skipped PrepareModel gets the same message from the writer.
-  await assert.rejects(new ModelWriter(model).outline(topic, 3, live()), rpcError("FAILED_PRECONDITION", expected));
+  await assert.rejects(new ModelWriter(model).outline(topic, 3, "en", live()), rpcError("FAILED_PRECONDITION", expected));
   assert.deepEqual(fake.pulls, []);
 });
 
@@ -226,10 +226,20 @@ test("an unreachable server is FAILED_PRECONDITION saying what to start", async 
   const host = await deadUrl();
   const expected = `Ollama is not reachable at ${host} (connect ECONNREFUSED): start it with "ollama serve", then "ollama pull llama3.1:8b" — or set OLLAMA_HOST`;
   await assert.rejects(collect(ollamaAt(host).prepare(live())), rpcError("FAILED_PRECONDITION", expected));
-  await assert.rejects(new ModelWriter(ollamaAt(host)).outline(topic, 3, live()), rpcError("FAILED_PRECONDITION", expected));
+  await assert.rejects(new ModelWriter(ollamaAt(host)).outline(topic, 3, "en", live()), rpcError("FAILED_PRECONDITION", expected));
 });
 
 test("a topic slide needs the outline it belongs to", async () => {
-  await assert.rejects(writer().writeSlide(topic, outline, 3, live()), rpcError("INVALID_ARGUMENT", /^slide_index: 3 is outside the 3 slide titles/));
-  await assert.rejects(writer().writeSlide(topic, { ...outline, title: " " }, 0, live()), rpcError("INVALID_ARGUMENT", /^lecture_title: /));
+  await assert.rejects(writer().writeSlide(topic, outline, 3, "en", live()), rpcError("INVALID_ARGUMENT", /^slide_index: 3 is outside the 3 slide titles/));
+  await assert.rejects(writer().writeSlide(topic, { ...outline, title: " " }, 0, "en", live()), rpcError("INVALID_ARGUMENT", /^lecture_title: /));
+});
+
+test("a topic lecture is written in the request's language: both prompts name it in words, the picture search stays English", async () => {
+  await writer().outline(topic, 3, "ja", live());
+  await writer().writeSlide(topic, outline, 0, "pt-BR", live());
+  const [outlineAsked, slideAsked] = fake.chats.map((c) => c.messages.at(-1)!.content);
+  assert.match(outlineAsked, /^Language: write the title and every slide title in Japanese\.$/m);
+  assert.match(slideAsked, /^Language: write the title, the bullets and the narration in Brazilian Portuguese\.$/m);
+  assert.match(slideAsked, /3 to 6 full sentences of plain spoken Brazilian Portuguese/);
+  assert.match(slideAsked, /"image_query": two to four English words .* in English whatever the lecture's language/);
 });

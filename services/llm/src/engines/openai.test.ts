@@ -36,12 +36,12 @@ function rpcError(code: string, message: RegExp) {
 test("outline, slide and tags come from chat completions with a strict json_schema and the key", async () => {
   const model = openaiAt(fake.baseUrl, { apiKey: KEY });
   const writer = new ModelWriter(model);
-  const outline = await writer.outline(topic, 4, live());
+  const outline = await writer.outline(topic, 4, "en", live());
   assert.equal(writer.name, "openai");
   assert.equal(outline.slideTitles.length, 4);
-  const { slide } = await writer.writeSlide(topic, outline, 1, live());
+  const { slide } = await writer.writeSlide(topic, outline, 1, "en", live());
   assert.equal(slide.title, outline.slideTitles[1]);
-  const tagged = await new ModelTagger(model, "auto").tag(slide, live());
+  const tagged = await new ModelTagger(model, "auto").tag(slide, "en", live());
   assert.equal(tagged.engine, "openai");
 
   assert.deepEqual(fake.completions.map((c) => c.kind), ["outline", "slide", "tags"]);
@@ -69,15 +69,15 @@ test("strict mode schemas lose only the keywords strict mode refuses", () => {
 test("fenced and repaired answers work the same way as with Ollama", async () => {
   fake.answer("outline", "fenced").answer("slide", "fixed-after-repair");
   const writer = new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY }));
-  const outline = await writer.outline(topic, 3, live());
+  const outline = await writer.outline(topic, 3, "en", live());
   assert.deepEqual(outline.warnings, []);
-  const { warnings } = await writer.writeSlide(topic, outline, 0, live());
+  const { warnings } = await writer.writeSlide(topic, outline, 0, "en", live());
   assert.equal(warnings.length, 1);
 });
 
 test("a wrong or missing key is FAILED_PRECONDITION naming LECTRA_OPENAI_API_KEY", async () => {
   await assert.rejects(
-    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: "sk-wrong" })).outline(topic, 3, live()),
+    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: "sk-wrong" })).outline(topic, 3, "en", live()),
     rpcError("FAILED_PRECONDITION", /refused the API key \(HTTP 401: Incorrect API key provided\.\): set LECTRA_OPENAI_API_KEY to a valid key/),
   );
   await assert.rejects(collect(openaiAt(fake.baseUrl).prepare(live())), rpcError("FAILED_PRECONDITION", /needs an API key \(HTTP 401.*\): set LECTRA_OPENAI_API_KEY$/));
@@ -105,13 +105,13 @@ test("the model must be among the served ones, when the server lists them", asyn
 
 test("a model the server does not have fails the chat with FAILED_PRECONDITION", async () => {
   await assert.rejects(
-    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY, model: "nope" })).outline(topic, 3, live()),
+    new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY, model: "nope" })).outline(topic, 3, "en", live()),
     rpcError("FAILED_PRECONDITION", /answered HTTP 404 \(The model `nope` does not exist.*\): check LECTRA_LLM_MODEL \("nope"\)/),
   );
 });
 
 test("5xx is retried", async () => {
   fake.failNext(2, 502);
-  const outline = await new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY })).outline(topic, 3, live());
+  const outline = await new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY })).outline(topic, 3, "en", live());
   assert.equal(outline.slideTitles.length, 3);
 });

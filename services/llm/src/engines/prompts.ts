@@ -3,21 +3,28 @@
 // hold the hard limits; the prompts ask for them in words, since small models
 // follow words better than schemas. The labelled lines ("Topic:", "Lecture:",
 // "Write slide N:", "Narration:") are also what the fake model servers read.
-import { PAUSE_RANGE, PITCH_RANGE, RATE_RANGE } from "@lectra/lecture";
+import { languageName, PAUSE_RANGE, PITCH_RANGE, RATE_RANGE } from "@lectra/lecture";
 import type { ChatMessage } from "./engine";
 import { LIMITS } from "./schemas";
 
 /** Part of every cached answer's key: bump it when the prompts or schemas change what a model writes. */
-export const PROMPTS_VERSION = "prompts/1";
+export const PROMPTS_VERSION = "prompts/2"; // prompts/2: the lecture's language named
 
 /** Request text goes on one labelled line, so it cannot pose as another instruction line. */
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/**
+ * The lecture's language, named in words (models follow "Hindi" better than
+ * "hi"). The picture search stays English: the image sources and the icon set
+ * are searched by English words.
+ */
+const languageLine = (language: string, what: string) => `Language: write ${what} in ${languageName(language)}.`;
 
 const WRITER =
   "You are an experienced university lecturer who writes clear, accurate lectures for a general audience. " +
   "You answer with one JSON object and nothing else: no markdown, no code fences, no comments.";
 
-export function outlinePrompt(topic: string, slideCount: number): ChatMessage[] {
+export function outlinePrompt(topic: string, slideCount: number, language: string): ChatMessage[] {
   return [
     { role: "system", content: WRITER },
     {
@@ -25,6 +32,7 @@ export function outlinePrompt(topic: string, slideCount: number): ChatMessage[] 
       content: [
         `Plan a lecture of exactly ${slideCount} slides.`,
         `Topic: ${oneLine(topic)}`,
+        languageLine(language, "the title and every slide title"),
         "",
         "Answer with a JSON object with two keys:",
         `- "title": the lecture's title (at most ${LIMITS.title} characters);`,
@@ -35,7 +43,7 @@ export function outlinePrompt(topic: string, slideCount: number): ChatMessage[] 
   ];
 }
 
-export function slidePrompt(lectureTitle: string, slideTitles: string[], index: number): ChatMessage[] {
+export function slidePrompt(lectureTitle: string, slideTitles: string[], index: number, language: string): ChatMessage[] {
   return [
     { role: "system", content: WRITER },
     {
@@ -46,14 +54,15 @@ export function slidePrompt(lectureTitle: string, slideTitles: string[], index: 
         ...slideTitles.map((t, i) => `${i + 1}. ${oneLine(t)}`),
         "",
         `Write slide ${index + 1} of ${slideTitles.length}: ${oneLine(slideTitles[index])}`,
+        languageLine(language, "the title, the bullets and the narration"),
         "",
         "Answer with a JSON object with four keys:",
         `- "title": the slide's title (at most ${LIMITS.slideTitle} characters);`,
         `- "bullets": ${LIMITS.minBullets} to ${LIMITS.maxBullets} short bullet points shown on the slide, each at most ${LIMITS.bullet} characters;`,
-        `- "narration": what the lecturer says over the slide, 3 to 6 full sentences of plain spoken English, ` +
+        `- "narration": what the lecturer says over the slide, 3 to 6 full sentences of plain spoken ${languageName(language)}, ` +
           `at most ${LIMITS.narration} characters, no lists, no markdown, no stage directions; ` +
           "do not repeat what the other slides cover;",
-        `- "image_query": two to four words to search a picture for the slide (at most ${LIMITS.imageQuery} characters).`,
+        `- "image_query": two to four English words to search a picture for the slide (at most ${LIMITS.imageQuery} characters), in English whatever the lecture's language.`,
       ].join("\n"),
     },
   ];

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { narrationSegments, parseScript, parseSegments, SPEECH_LIMITS, speechExcess } from "@lectra/lecture";
 import { tagNarration } from "./rule-tagger";
 
-const spoken = (narration: string, bullets: string[] = []) => parseSegments(tagNarration(narration, bullets)).map((s) => s.text);
+const spoken = (narration: string, bullets: string[] = []) => parseSegments(tagNarration(narration, "en", bullets)).map((s) => s.text);
 
 test("the rules make one segment of every sentence, and one more at each author's tag: what the door counts", () => {
   const narrations = [
@@ -26,4 +26,19 @@ test("a slide at the door's limits is within the speech service's", () => {
   assert.equal(speechExcess(segments), undefined);
   assert.throws(() => parseScript(`# T\n\n## Over\n\n${sentences(SPEECH_LIMITS.segments + 1)}\n`), /the limit is 400 a slide/);
   assert.ok(speechExcess(spoken(sentences(SPEECH_LIMITS.segments + 1))), "one more sentence would be refused by the speech service");
+});
+
+test("the rules end each sentence at its own script's stop, as the door counts them in that language", () => {
+  const narrations: Array<[string, string, number]> = [
+    ["hi", "हृदय एक मांसपेशी है। यह रक्त पंप करता है॥ क्या यह ज़रूरी है?", 3],
+    ["ja", "心臓は筋肉です。血液を送り出します！大切ですか？", 3],
+    ["ar", "القلب عضلة. هل يضخ الدم؟ نعم۔", 3],
+  ];
+  for (const [language, narration, count] of narrations) {
+    const tagged = tagNarration(narration, language);
+    const segments = parseSegments(tagged).map((s) => s.text);
+    assert.deepEqual(segments, narrationSegments(narration, language), language);
+    assert.equal(segments.length, count, language);
+    assert.equal(tagged.match(/\[pause=\d+ms\]/g)?.length, count, `a pause after every sentence: ${tagged}`);
+  }
 });

@@ -40,12 +40,13 @@ function endsWithPause(sentence: string): boolean {
   return typeof last !== "string" && last?.kind === "pause";
 }
 
-export function tagNarration(narration: string, bullets: string[] = []): string {
+/** `language` (BCP 47) says where the narration's sentences end: every one gets its pause. */
+export function tagNarration(narration: string, language: string, bullets: string[] = []): string {
   const terms = keyTerms(bullets);
   const paras = paragraphs(narration);
   const out: string[] = [];
   paras.forEach((paragraph, p) => {
-    const list = sentences(paragraph);
+    const list = sentences(paragraph, language);
     list.forEach((sentence, s) => {
       const lower = sentence.toLowerCase();
       const rate = DEFINITION.test(sentence) ? RATE_DEFINITION : terms.some((t) => lower.includes(t)) ? RATE_KEY_TERM : 0;
@@ -70,7 +71,7 @@ export function tagNarration(narration: string, bullets: string[] = []): string 
 
 export const ruleTagger: ProsodyTagger = {
   name: "rules",
-  async tag(slide: Slide) {
-    return { taggedNarration: tagNarration(slide.narration, slide.bullets), engine: "rules", warnings: [] };
+  async tag(slide: Slide, language: string) {
+    return { taggedNarration: tagNarration(slide.narration, language, slide.bullets), engine: "rules", warnings: [] };
   },
 };

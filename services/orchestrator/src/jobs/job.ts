@@ -73,6 +73,8 @@ export class Job implements LectureJob {
       slideCount: request.slideCount,
       topic: request.source.$case === "topic" ? request.source.value : "",
       voice: request.voice,
+      language: request.language,
+      theme: request.theme.name,
       skipVideo: request.skipVideo,
       constantFrameRate: request.constantFrameRate,
       noCache: request.noCache,
@@ -134,6 +136,7 @@ export class Job implements LectureJob {
 
   /** Runs the job's pipeline and settles its end state; resolves with the final record. */
   async run(pipeline: (job: Job) => Promise<void>): Promise<JobRecord> {
+    this.request.notes?.forEach((note) => this.warn("voice", note));
     try {
       await context.with(this.parent, () => pipeline(this));
       if (this.failure) throw this.failure;

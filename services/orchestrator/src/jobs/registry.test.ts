@@ -10,6 +10,7 @@ import { status } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
 import { DependencyError } from "@lectra/clients";
 import { GenerateRequest, JobState, Stage, StageStatus, type JobEvent } from "@lectra/proto";
+import { parseScript } from "@lectra/lecture";
 import { createLogger } from "@lectra/service-kit";
 import { validateGenerate } from "../request";
 import { FakeServices, untilAborted } from "../testing/downstreams";
@@ -45,7 +46,7 @@ describe("a job in process", () => {
     assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
     assert.deepEqual(
       job.artifacts.map((a) => a.name).sort(),
-      ["captions.srt", "captions.vtt", "deck.pptx", "lecture.mp4", "narration.wav", "timings.json"],
+      ["captions.srt", "captions.vtt", "deck.pptx", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"],
     );
     const progress = events.map((e) => e.progress);
     assert.ok(progress.every((p, i) => i === 0 || p >= progress[i - 1]), `progress went down: ${progress.join(" ")}`);
@@ -64,6 +65,26 @@ describe("a job in process", () => {
     assert.equal(timings.slides[2].pages.length, 1);
     // What is on disk is what the job says.
     assert.equal(store.get(job.id).state, JobState.JOB_STATE_SUCCEEDED);
+  });
+
+  it("writes lecture.md once every slide is written: the lecture as a script, kept when a later stage fails", async () => {
+    const moon = { index: 1, title: "The Moon", bullets: ["- it pulls", "**hard**"], narration: "Image: the Moon [pause=400ms] pulls.\n\n# Twice a day.", imageQuery: "moon" };
+    const services = new FakeServices()
+      .on("llm.writeSlide", async (r) => (r.slideIndex === 1 ? { slide: moon, warnings: [] } : undefined))
+      .on("speech.synthesize", async () => {
+        throw new Error("espeak-ng crashed");
+      });
+    const { jobs, store } = await setUp(services);
+    const { job } = await run(jobs);
+    assert.equal(job.state, JobState.JOB_STATE_FAILED);
+    assert.equal(job.error!.stage, Stage.STAGE_SPEECH);
+    assert.equal(job.artifacts.find((a) => a.name === "lecture.md")?.mediaType, "text/markdown; charset=utf-8");
+    const script = parseScript(fs.readFileSync(store.artifactPath(job.id, "lecture.md"), "utf8"));
+    assert.equal(script.title, "The tides");
+    assert.equal(script.language, "en");
+    const written = (title: string, n: number) => ({ title, bullets: ["one point"], narration: `Slide ${n} speaks.`, imageQuery: "sea" });
+    const { index: _, ...moonText } = moon;
+    assert.deepEqual(script.slides.map(({ line: _, ...slide }) => slide), [written("Tides", 1), moonText, written("Spring tides", 3)]);
   });
 
   it("stops at the first failure, naming the stage and slide, and calls nothing that needed it", async () => {

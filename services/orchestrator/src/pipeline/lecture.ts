@@ -5,14 +5,14 @@
 //   content ─┬─ image ─── frame ─┬─ clip (the slide's video, encoded on its own)
 //            └─ tags → speech ───┘
 //
-// — and only the deck (all slides' content and pictures), the narration and
-// captions (all speech) and the video (all clips, joined without encoding) wait
-// for every slide. No step waits for anything its data does not need.
+// — and only the script (lecture.md: all slides' content), the deck (their
+// content and pictures), the narration and captions (all speech) and the video
+// (all clips, joined without encoding, with the captions) wait for every slide. No step waits for anything its data does not need.
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
 import { Stage, type LectureSource } from "@lectra/proto";
-import { alignToAacFrames, buildTimeline, encodeWav, pageTimes, parseSegments } from "@lectra/lecture";
+import { alignToAacFrames, buildTimeline, encodeWav, pageTimes, parseSegments, writeScript } from "@lectra/lecture";
 import type { LectureRequest } from "../request";
 import { StageGraph } from "./graph";
 import { pagesOn, prepareModel, streamToArtifact, timingsRecord } from "./outputs";
@@ -26,7 +26,7 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_OUTLINE,
     async run(_, { request, clients, job, call }) {
       if (request.source.$case === "topic") await prepareModel(job, clients.llm);
-      const outline = await clients.llm.outline({ source: sourceOf(request), slideCount: request.slideCount }, call);
+      const outline = await clients.llm.outline({ source: sourceOf(request), slideCount: request.slideCount, language: request.language }, call);
       outline.warnings.forEach((w) => job.warn("outline", w));
       if (outline.slideTitles.length === 0) {
         throw new StageError(Stage.STAGE_OUTLINE, undefined, status.INTERNAL, "stage.outline failed: the outline has no slides");
@@ -43,12 +43,22 @@ export const LECTURE_GRAPH = new StageGraph()
     needs: ["outline"],
     async run({ outline }, { request, clients, job, slide, call }) {
       const { slide: written, warnings } = await clients.llm.writeSlide(
-        { source: sourceOf(request), lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: slide! },
+        { source: sourceOf(request), lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: slide!, language: request.language },
         call,
       );
       warnings.forEach((w) => job.warn(slideLabel(slide), w));
       if (!written?.narration.trim()) throw new Error("the slide came back without narration");
       return { ...written, index: slide! };
+    },
+  })
+
+  // The lecture as a script (lecture.md), the moment every slide is written, so
+  // that a job failing later still leaves it. Given back as the script, it makes
+  // the same requests again: every stage from the caches, no model call.
+  .lecture("script", {
+    needs: ["outline", "content"],
+    async run({ outline, content }, { request, job }) {
+      await job.saveArtifact("script", Buffer.from(writeScript({ title: outline.title, language: request.language, slides: content })));
     },
   })
 
@@ -74,8 +84,8 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_TAGS,
     needs: ["content"],
     inTurn: true,
-    async run({ content }, { clients, job, slide, call }) {
-      const tagged = await clients.llm.tagProsody({ slide: content }, call);
+    async run({ content }, { request, clients, job, slide, call }) {
+      const tagged = await clients.llm.tagProsody({ slide: content, language: request.language }, call);
       tagged.warnings.forEach((w) => job.warn(slideLabel(slide), w));
       return tagged;
     },
@@ -98,9 +108,14 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_FRAME,
     needs: ["outline", "content", "image"],
     when: (o) => !o.skipVideo,
-    async run({ outline, content, image }, { clients, call }) {
+    async run({ outline, content, image }, { request, clients, job, slide, call }) {
       const slideTotal = outline.slideTitles.length;
-      return (await clients.slides.renderFrames({ lectureTitle: outline.title, slideTotal, slide: { slide: content, picture: image } }, call)).frames;
+      const drawn = await clients.slides.renderFrames(
+        { lectureTitle: outline.title, slideTotal, slide: { slide: content, picture: image }, language: request.language, theme: request.theme },
+        call,
+      );
+      drawn.warnings.forEach((w) => job.warn(slideLabel(slide), w));
+      return drawn.frames;
     },
     describe: (f) => `${f.length} page${f.length === 1 ? "" : "s"}`,
   })
@@ -124,10 +139,10 @@ export const LECTURE_GRAPH = new StageGraph()
   .lecture("deck", {
     stage: Stage.STAGE_DECK,
     needs: ["outline", "content", "image"],
-    async run({ outline, content, image }, { clients, job, call }) {
+    async run({ outline, content, image }, { request, clients, job, call }) {
       let pages = 0;
       const slides = content.map((slide, i) => ({ slide, picture: image[i] }));
-      await streamToArtifact(job, "deck", clients.slides.buildDeck({ lectureTitle: outline.title, slides }, call), (part) => {
+      await streamToArtifact(job, "deck", clients.slides.buildDeck({ lectureTitle: outline.title, slides, language: request.language, theme: request.theme }, call), (part) => {
         pages ||= part.pageCount;
         part.warnings.forEach((w) => job.warn("deck", w));
       });
@@ -154,8 +169,8 @@ export const LECTURE_GRAPH = new StageGraph()
   .lecture("captions", {
     stage: Stage.STAGE_CAPTIONS,
     needs: ["narration"],
-    async run({ narration }, { clients, job, call }) {
-      const captions = await clients.video.writeCaptions({ segments: narration.timeline.segments }, call);
+    async run({ narration }, { request, clients, job, call }) {
+      const captions = await clients.video.writeCaptions({ segments: narration.timeline.segments, language: request.language }, call);
       await job.saveArtifact("vtt", Buffer.from(captions.vtt));
       await job.saveArtifact("srt", Buffer.from(captions.srt));
       return narration.timeline.segments.length;
@@ -172,14 +187,16 @@ export const LECTURE_GRAPH = new StageGraph()
     },
   })
 
-  // The video is the slides' clips joined: no encoding left for the end.
+  // The video is the slides' clips joined, no encoding left for the end, with
+  // the captions as its subtitle track.
   .lecture("video", {
     stage: Stage.STAGE_VIDEO,
-    needs: ["content", "clip"],
-    async run({ content, clip }, { clients, job, call }) {
+    needs: ["content", "clip", "narration"],
+    async run({ content, clip, narration }, { request, clients, job, call }) {
       let seconds = 0;
       const clips = clip.map((c, i) => ({ clip: c.clip, durationSeconds: c.durationSeconds, title: content[i].title }));
-      await streamToArtifact(job, "video", clients.video.assembleVideo({ clips }, call), (part) => {
+      const assembly = { clips, captions: narration.timeline.segments, language: request.language };
+      await streamToArtifact(job, "video", clients.video.assembleVideo(assembly, call), (part) => {
         seconds ||= part.durationSeconds;
       });
       return `${seconds.toFixed(2)} s from ${clips.length} clips`;
@@ -192,17 +209,19 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_VIDEO,
     needs: ["narration", "frame"],
     when: (o) => o.constantFrameRate,
-    async run({ narration, frame }, { clients, job, call }) {
+    async run({ narration, frame }, { request, clients, job, call }) {
       let encoder = "";
       const pages = pagesOn(narration.timeline, frame);
-      const request = {
+      const video = {
         frames: pages.map((p) => ({ png: frame[p.slideIndex].find((f) => f.page === p.page)!.png, startSeconds: p.startSeconds, endSeconds: p.endSeconds })),
         narration: { pcm: narration.pcm, sampleRate: narration.sampleRate },
         chapters: narration.timeline.slides.map((s) => ({ title: s.title, startSeconds: s.startSeconds, endSeconds: s.endSeconds })),
         constantFrameRate: true,
         framesPerSecond: 0,
+        captions: narration.timeline.segments,
+        language: request.language,
       };
-      await streamToArtifact(job, "video", clients.video.renderVideo(request, call), (part) => {
+      await streamToArtifact(job, "video", clients.video.renderVideo(video, call), (part) => {
         encoder ||= part.encoder;
       });
       return `${encoder}, constant frame rate`;

@@ -80,11 +80,11 @@ export class FakeServices {
       },
       images: { findPicture: unary("images.findPicture", () => ({ picture: undefined, warnings: [] })) },
       slides: {
-        renderFrames: unary("slides.renderFrames", () => ({ frames: [{ png: Buffer.from("png"), page: 1, share: 1 }] })),
+        renderFrames: unary("slides.renderFrames", () => ({ frames: [{ png: Buffer.from("png"), page: 1, share: 1 }], warnings: [] })),
         buildDeck: stream("slides.buildDeck", (r) => [{ chunk: Buffer.from("pptx"), pageCount: r.slides.length, warnings: [] }]),
       },
       speech: {
-        resolveVoice: unary("speech.resolveVoice", (r) => ({ voice: { name: r.name || "fake-voice", language: "en-US", description: "", engine: "fake" } })),
+        resolveVoice: unary("speech.resolveVoice", (r) => ({ voice: { name: r.name || "fake-voice", language: r.name ? "en-US" : r.language || "en-US", description: "", engine: "fake" } })),
         // Half a second and a few samples: not a whole number of AAC frames.
         synthesize: unary("speech.synthesize", (r) => ({
           audio: { pcm: Buffer.alloc((SAMPLE_RATE / 2 + 7) * 2), sampleRate: SAMPLE_RATE },

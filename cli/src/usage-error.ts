@@ -1,0 +1,2 @@
+/** Bad input from the person at the keyboard: `lectra` says what to fix and exits 2. */
+export class UsageError extends Error {}
