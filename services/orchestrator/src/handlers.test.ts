@@ -4,41 +4,25 @@
 // says what there is, and a Generate stream that ends as its job does.
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
-import { trace } from "@opentelemetry/api";
-import { GenerateRequest, JobState, LectraServiceService, type JobEvent } from "@lectra/proto";
-import { DependencyError, lectraClient, type LectraClient } from "@lectra/clients";
-import { createLogger } from "@lectra/service-kit";
-import { serveInProcess, type InProcessServer } from "@lectra/testing";
-import { lectraHandlers } from "./handlers";
-import { Jobs } from "./jobs/registry";
-import { JobStore, newJobId } from "./jobs/store";
+import { GenerateRequest, JobState, type JobEvent } from "@lectra/proto";
+import { DependencyError, type LectraClient } from "@lectra/clients";
+import { newJobId } from "./jobs/store";
+import { servePublicApi, type ServedApi } from "./testing/public-api";
 import { FakeServices, untilAborted } from "./testing/downstreams";
 
 const TOPIC = { source: { $case: "topic" as const, value: "How tides work" }, slideCount: 2 };
 
 describe("LectraService in process", () => {
   const services = new FakeServices(["Tides", "The Moon"]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-api-"));
-  let server: InProcessServer;
+  let api: ServedApi;
   let client: LectraClient;
 
   before(async () => {
-    const store = new JobStore(dir);
-    await store.open();
-    const log = createLogger("test");
-    const jobs = new Jobs(store, services.clients, trace.getTracer("test"), log);
-    server = await serveInProcess(LectraServiceService, lectraHandlers({ jobs, store, speech: services.clients.speech, log }) as never);
-    client = lectraClient(server.address);
+    api = await servePublicApi(services);
+    client = api.client;
   });
-  after(() => {
-    client?.downstream.close();
-    server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api?.stop());
 
   const refused = (field: string, code = status.INVALID_ARGUMENT) => (e: unknown) =>
     e instanceof DependencyError && e.code === code && (code !== status.INVALID_ARGUMENT || e.details.startsWith(`${field}:`));

@@ -4,46 +4,31 @@
 // service keys them on the whole request, theme included.
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { trace } from "@opentelemetry/api";
-import { BuildDeckRequest, GenerateRequest, JobState, LectraServiceService, RenderFramesRequest, type Job, type JobEvent, type Theme } from "@lectra/proto";
-import { lectraClient, type LectraClient } from "@lectra/clients";
-import { createLogger, ResultCache } from "@lectra/service-kit";
-import { serveInProcess, solidPng, type InProcessServer } from "@lectra/testing";
+import { BuildDeckRequest, GenerateRequest, JobState, RenderFramesRequest, type Job, type JobEvent, type Theme } from "@lectra/proto";
+import type { LectraClient } from "@lectra/clients";
+import { ResultCache } from "@lectra/service-kit";
+import { solidPng } from "@lectra/testing";
 import { builtInThemes, DEFAULT_THEME, SHIPPED_FONTS, themeByName } from "@lectra/themes";
-import { lectraHandlers } from "./handlers";
-import { Jobs } from "./jobs/registry";
-import { JobStore } from "./jobs/store";
+import { servePublicApi, type ServedApi } from "./testing/public-api";
 import { FakeServices } from "./testing/downstreams";
 
 const TOPIC = { source: { $case: "topic" as const, value: "How tides work" }, slideCount: 2 };
 
 describe("themes through LectraService", () => {
   const services = new FakeServices(["Tides", "The Moon"]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-themes-"));
-  let server: InProcessServer;
+  let api: ServedApi;
   let client: LectraClient;
   /** What the slides service was asked for, in order. */
   let frames: RenderFramesRequest[] = [];
   let decks: BuildDeckRequest[] = [];
 
   before(async () => {
-    const store = new JobStore(dir);
-    await store.open();
-    const log = createLogger("test");
-    const jobs = new Jobs(store, services.clients, trace.getTracer("test"), log);
-    server = await serveInProcess(LectraServiceService, lectraHandlers({ jobs, store, speech: services.clients.speech, log }) as never);
-    client = lectraClient(server.address);
+    api = await servePublicApi(services);
+    client = api.client;
     services.on("slides.renderFrames", (r) => void frames.push(r));
     services.on("slides.buildDeck", (r) => void decks.push(r));
   });
-  after(() => {
-    client?.downstream.close();
-    server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api?.stop());
 
   /** Runs a job to its end; the job as it finished, and the slides calls it made. */
   async function finished(events: AsyncIterable<{ event?: JobEvent }>) {

@@ -12,7 +12,7 @@ import JSZip from "jszip";
 import { parseScript } from "@lectra/lecture";
 import { speechClient } from "@lectra/clients";
 import { JobState, Stage } from "@lectra/proto";
-import { frameAt, probe, wavSeconds } from "@lectra/testing";
+import { checkCaptions, frameAt, probe } from "@lectra/testing";
 import { run, startStack, type Run, type Stack } from "./stack";
 
 interface Lecture {
@@ -91,9 +91,6 @@ Image: leaf
   },
 ];
 
-/** Letters, marks and digits only: captions may break a line anywhere in a script without spaces. */
-const letters = (text: string) => text.replace(/[^\p{L}\p{M}\p{N}]/gu, "");
-
 /** Where the title's light text sits in the default theme's dark title band: its first and last columns. */
 function titleColumns(rgb: Buffer): { left: number; right: number } {
   const [width, top, bottom] = [1920, 20, 200];
@@ -163,22 +160,7 @@ describe("lectures in Hindi, Japanese and Arabic", () => {
         }
       });
 
-      it("the captions say the narration in order, inside the audio", () => {
-        const { dir } = result();
-        const audio = wavSeconds(path.join(dir, "narration.wav"));
-        const vtt = fs.readFileSync(path.join(dir, "captions.vtt"), "utf8");
-        const cues = [...vtt.matchAll(/(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})\n([\s\S]*?)(?:\n\n|$)/g)].map((m) => ({
-          start: +m[1] * 3600 + +m[2] * 60 + +m[3] + +m[4] / 1000,
-          end: +m[5] * 3600 + +m[6] * 60 + +m[7] + +m[8] / 1000,
-          text: m[9],
-        }));
-        assert.ok(cues.length >= script.slides.length);
-        cues.forEach((c, i) => {
-          assert.ok(c.start < c.end && c.end <= audio + 0.001, `cue ${i + 1} inside the audio`);
-          if (i > 0) assert.ok(c.start >= cues[i - 1].end - 0.001, `cue ${i + 1} after cue ${i}`);
-        });
-        assert.equal(letters(cues.map((c) => c.text).join("")), letters(script.slides.map((s) => s.narration).join("")));
-      });
+      it("the captions say the narration in order, inside the audio", () => checkCaptions(result().dir, script));
 
       it("the MP4 carries the captions as a subtitle track tagged with the language", () => {
         const info = probe(path.join(result().dir, "lecture.mp4"));
