@@ -27,6 +27,9 @@ test("a clip is picture and sound encoded by one ffmpeg into MPEG-TS, its timest
   assert.equal(after(options, "-muxpreload"), "0");
   // The muxer waits for the picture, which x264 hands over only at the end, instead of writing the sound first.
   assert.equal(after(options, "-max_interleave_delta"), "0");
+  // The still is fitted once, then shown again and placed by the clip's frame filter; the encoders get one thread.
+  assert.match(after(options, "-vf"), /^scale=1920:1080:.*,format=yuv420p,loop=loop=3:size=1:start=0,setpts='/);
+  assert.equal(after(options, "-threads"), "1");
 });
 
 test("a clip's sound starts one priming frame late, counted at the rate it is encoded at", () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clipList, clipStills, concatList, STILL_TICK_SECONDS } from "./concat-list";
+import { clipFramesFilter, clipList, clipStills, concatList, stillsOnce, STILL_TICK_SECONDS } from "./concat-list";
 
 test("one entry per still with its duration, and the last still repeated so its duration counts", () => {
   assert.equal(
@@ -58,4 +58,23 @@ test("a clip's last still lends a tick so the video ends on time, and its first 
   const short = [{ png: "a", seconds: 0.05 }];
   assert.deepEqual(clipStills(short), short);
   assert.deepEqual(clipStills([]), []);
+});
+
+test("a clip's stills are listed once each; a filter shows them again and places every frame where the longer list put it", () => {
+  assert.equal(stillsOnce([{ file: "frame-00000.png", seconds: 30 }]), "ffconcat version 1.0\nfile 'frame-00000.png'\nduration 30.000000\n");
+  assert.throws(() => stillsOnce([]));
+  // One still: its frame four times, at 0, one tick, two ticks and one tick before the end.
+  assert.equal(
+    clipFramesFilter([{ seconds: 30 }]),
+    "loop=loop=3:size=1:start=0,setpts='round((0.000000*eq(N,0)+0.040000*eq(N,1)+0.080000*eq(N,2)+29.960000*eq(N,3))/TB)'",
+  );
+  // Two: the first three times, the second twice (its repeat), counted after the first's.
+  assert.equal(
+    clipFramesFilter([{ seconds: 1.5 }, { seconds: 2.5 }]),
+    "loop=loop=2:size=1:start=0,loop=loop=1:size=1:start=3," +
+      "setpts='round((0.000000*eq(N,0)+0.040000*eq(N,1)+0.080000*eq(N,2)+1.500000*eq(N,3)+3.960000*eq(N,4))/TB)'",
+  );
+  // Too short to lend ticks: shown once, then its repeat at the end.
+  assert.equal(clipFramesFilter([{ seconds: 0.05 }]), "loop=loop=1:size=1:start=0,setpts='round((0.000000*eq(N,0)+0.050000*eq(N,1))/TB)'");
+  assert.throws(() => clipFramesFilter([]));
 });

@@ -16,7 +16,7 @@ import * as fs from "node:fs/promises";
 import { encodeWav } from "@lectra/lecture";
 import { AAC_RATES, aacRate } from "./aac";
 import { ffmetadata } from "./chapters";
-import { concatList } from "./concat-list";
+import { concatList, type Still } from "./concat-list";
 import type { Ffmpeg } from "./ffmpeg";
 import type { VideoPlan } from "./request";
 import { subtitleOptions, SUBTITLES_FILE, writeSubtitles } from "./subtitles";
@@ -48,8 +48,9 @@ export function frameFilter({ width, height }: { width: number; height: number }
  * ffmpeg's output options that make the picture, whatever else goes with it.
  * Inputs are 0: frames (concat) and, when there are chapters, 1: chapters
  * (FFMETADATA) — in the picture so every chapter can start on a keyframe.
+ * `frames` is a filter for the fitted frames (a clip's repeats and times).
  */
-export function pictureOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan): string[] {
+export function pictureOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">, plan: VideoPlan, frames?: string): string[] {
   const hasChapters = plan.chapters.length > 0;
   const frameRate =
     plan.frameRate.mode === "variable"
@@ -60,7 +61,7 @@ export function pictureOptions(tool: Pick<Ffmpeg, "frameRateOption" | "encoder">
   return [
     "-map", "0:v:0",
     ...(hasChapters ? ["-map_chapters", "1", "-force_key_frames", "chapters"] : ["-map_chapters", "-1"]),
-    "-vf", frameFilter(plan.size),
+    "-vf", [frameFilter(plan.size), ...(frames ? [frames] : [])].join(","),
     ...frameRate,
     ...tool.encoder.outputOptions(plan.frameRate.mode),
   ];
@@ -93,15 +94,15 @@ export interface Outputs {
 export const INPUTS = { frames: "frames.ffconcat", narration: "narration.wav", chapters: "chapters.ffmetadata" };
 
 /**
- * Writes the plan's stills, their list (INPUTS.frames), `sound` (mono 16-bit
- * PCM at the narration's rate) as INPUTS.narration and, when the plan has
- * chapters, INPUTS.chapters.
+ * Writes the plan's stills, their list (INPUTS.frames, by `list`), `sound`
+ * (mono 16-bit PCM at the narration's rate) as INPUTS.narration and, when the
+ * plan has chapters, INPUTS.chapters.
  */
-export async function writeInputs(ws: Workspace, plan: VideoPlan, sound: Buffer): Promise<void> {
+export async function writeInputs(ws: Workspace, plan: VideoPlan, sound: Buffer, list: (stills: Still[]) => string = concatList): Promise<void> {
   const stills = plan.stills.map((still, i) => ({ file: `frame-${String(i).padStart(5, "0")}.png`, seconds: still.seconds }));
   await Promise.all([
     ...plan.stills.map((still, i) => fs.writeFile(ws.at(stills[i].file), still.png)),
-    fs.writeFile(ws.at(INPUTS.frames), concatList(stills)),
+    fs.writeFile(ws.at(INPUTS.frames), list(stills)),
     fs.writeFile(ws.at(INPUTS.narration), encodeWav(sound, plan.narration.sampleRate)),
     plan.chapters.length > 0 ? fs.writeFile(ws.at(INPUTS.chapters), ffmetadata(plan.chapters)) : undefined,
   ]);

@@ -81,6 +81,18 @@ async function decodedSound(file: string): Promise<Int16Array> {
   return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
 
+/**
+ * When each of a file's video frames is shown, from its first, in seconds: the
+ * packets as ffmpeg copies them (-copyts: it would close a gap over 10 s in
+ * MPEG-TS), listed by the framecrc muxer in the time base it names.
+ */
+async function frameTimes(file: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)(tool.path, ["-hide_banner", "-loglevel", "error", "-copyts", "-i", file, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]);
+  const [, num, den] = /^#tb 0: (\d+)\/(\d+)$/m.exec(stdout)!;
+  const pts = stdout.split("\n").filter((line) => /^\d/.test(line)).map((line) => Number(line.split(",")[2]));
+  return pts.map((t) => Number((((t - pts[0]) * Number(num)) / Number(den)).toFixed(6)));
+}
+
 /** Where the tone starts after `from`: the first loud sample. */
 function onset(sound: Int16Array, from: number): number {
   for (let i = from; i < sound.length; i++) if (Math.abs(sound[i]) >= LOUD) return i;
@@ -122,6 +134,10 @@ describe("RenderClip + AssembleVideo", () => {
       assert.equal(clip.durationSeconds, SAMPLES[i] / RATE, "exactly the narration's length");
       assert.equal(transportStreamProblem(clip.clip), undefined);
     });
+    // A frame per page, the first shown again one and two ticks later and the last one tick before the end,
+    // on ffmpeg's 1/25 s grid for stills (concat-list.ts): 8.192 s on one page, 4.437 s on two of 2.219 s.
+    assert.deepEqual(await frameTimes(await save(clips[0].clip, "clip-0.ts")), [0, 0.04, 0.08, 8.16]);
+    assert.deepEqual(await frameTimes(await save(clips[1].clip, "clip-1.ts")), [0, 0.04, 0.08, 2.2, 4.4]);
     // On its own, a clip's sound lasts exactly its narration: the dropped last frame makes up for the priming.
     assert.equal((await decodedSound(await save(clips[1].clip, "clip-1.ts"))).length, SAMPLES[1]);
 
