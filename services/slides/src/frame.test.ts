@@ -1,5 +1,6 @@
 import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { pngSize, solidPng } from "@lectra/testing";
 import { escapeXml, FRAME, pageSvg, renderFrame } from "./frame";
 import { FramePool } from "./frame-pool";
@@ -62,6 +63,44 @@ describe("frame", () => {
     assert.ok(a.length > 20_000 && b.length > 20_000, `frames are ${a.length} and ${b.length} bytes`);
     assert.ok(!a.equals(b), "different slides rendered to the same frame");
     assert.ok(a.equals(again), "the same page rendered twice differs: the frame depends on more than the layout");
+  });
+
+  it("draws at most one frame per worker at once; the others wait as pages, their SVGs not built yet", async () => {
+    const two = new FramePool(2);
+    try {
+      let built = 0;
+      const svg = () => (built++, pageSvg(page(), undefined));
+      const controller = new AbortController();
+      const frames = Array.from({ length: 6 }, (_, i) => two.render(svg, FRAME.width, i === 5 ? controller.signal : undefined));
+      assert.deepEqual({ drawing: two.drawing, queued: two.queued, built }, { drawing: 2, queued: 4, built: 2 });
+      controller.abort(new Error("gave up"));
+      assert.equal(two.queued, 3, "an abandoned frame still waits");
+      const settled = await Promise.allSettled(frames);
+      assert.deepEqual(settled.map((r) => r.status), [...Array(5).fill("fulfilled"), "rejected"]);
+      assert.deepEqual({ drawing: two.drawing, queued: two.queued, built }, { drawing: 0, queued: 0, built: 5 });
+    } finally {
+      await two.close();
+    }
+  });
+
+  it("frees each frame's pixels before its worker draws the next", async () => {
+    // Linux's peak resident size of this process, reset by writing 5 to clear_refs.
+    const peakMiB = () => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"))![1]) / 1024;
+    const one = new FramePool(1);
+    try {
+      const p = page({ pictureAspect: 4 / 3 });
+      const picture = { data: solidPng(400, 300, [30, 90, 160]), mediaType: "image/png" as const };
+      await renderFrame(p, picture, one); // the worker and its first frame
+      fs.writeFileSync("/proc/self/clear_refs", "5");
+      const before = peakMiB();
+      for (let i = 0; i < 12; i++) await renderFrame(p, picture, one);
+      // Each frame's pixels are 1920 x 1080 x 4 bytes = 7.9 MiB: kept until V8 happened to
+      // collect the worker's heap, twelve frames grew the process by ~100 MiB.
+      const grew = peakMiB() - before;
+      assert.ok(grew < 4 * 7.9, `twelve frames in a row grew the process by ${grew.toFixed(0)} MiB`);
+    } finally {
+      await one.close();
+    }
   });
 
   it("stops waiting when the caller gives up", async () => {

@@ -108,7 +108,7 @@ export function pageSvg(page: Page, picture: FramePicture | undefined): string {
   ].join("\n");
 }
 
-/** The page as a 1920x1080 PNG; the signal stops waiting for it. */
+/** The page as a 1920x1080 PNG, its SVG built when a worker is free; the signal stops waiting for it. */
 export function renderFrame(page: Page, picture: FramePicture | undefined, pool: FramePool, signal?: AbortSignal): Promise<Buffer> {
-  return pool.render(pageSvg(page, picture), FRAME.width, signal);
+  return pool.render(() => pageSvg(page, picture), FRAME.width, signal);
 }

@@ -1,12 +1,11 @@
 // The speech service: narration segments → one clip of audio with measured timings.
 import { telemetry } from "./tracing";
-import * as os from "node:os";
 import { SpeechServiceService } from "@lectra/proto";
 import { ConfigError, createLogger, envInt, envString, ResultCache, runService, listenAddress } from "@lectra/service-kit";
 import { EdgeEngine } from "./engines/edge";
 import { EDGE_DEFAULT_VOICES_URL, EDGE_DEFAULT_WSS_URL } from "./engines/edge-connection";
 import type { SpeechEngine } from "./engines/engine";
-import { createEspeakEngine } from "./engines/espeak";
+import { createEspeakEngine, defaultEspeakWorkers } from "./engines/espeak";
 import { speechHandlers } from "./handlers";
 import { ENGINE_MODES, Narrator, type EngineMode } from "./narrator";
 
@@ -34,7 +33,7 @@ function urlSetting(name: string, fallback: string, protocols: string[]): string
 
 async function main() {
   const mode = engineMode();
-  const workers = envInt("LECTRA_SPEECH_WORKERS", os.availableParallelism(), { min: 1, max: 256 });
+  const workers = envInt("LECTRA_SPEECH_WORKERS", defaultEspeakWorkers(), { min: 1, max: 256 });
   const edge =
     mode === "espeak"
       ? undefined

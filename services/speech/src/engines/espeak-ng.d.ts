@@ -6,7 +6,7 @@ declare module "espeak-ng" {
     readFile(path: string): Uint8Array;
   }
 
-  interface EspeakModule {
+  export interface EspeakModule {
     FS: EspeakFS;
   }
 

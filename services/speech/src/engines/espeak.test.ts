@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { OUTPUT_SAMPLE_RATE } from "./engine";
-import { bcp47, createEspeakEngine, espeakPitch, inertText, parseVoiceTable, wordsPerMinute } from "./espeak";
+import { bcp47, createEspeakEngine, defaultEspeakWorkers, espeakPitch, inertText, parseVoiceTable, wordsPerMinute } from "./espeak";
+import { instancesMade, speakSegment as speak } from "./espeak-worker";
 
 test("rate percent maps to words per minute around espeak's 175", () => {
   assert.equal(wordsPerMinute(0), 175);
@@ -85,4 +86,20 @@ test("the engine speaks in its workers, and an abort drops the segments still to
   } finally {
     await engine.close();
   }
+});
+
+test("one instance speaks every segment, each as a new instance would: nothing of a run is left for the next", async () => {
+  const english = { voice: "gmw/en-US", text: "The same words, twice.", wordsPerMinute: 175, pitch: 50 };
+  const first = await speak(english);
+  // Another voice, speed, pitch and text; then a run that fails half way.
+  const german = await speak({ voice: "gmw/de", text: "Ganz andere Wörter, schneller und höher gesprochen.", wordsPerMinute: 300, pitch: 80 });
+  await assert.rejects(speak({ ...english, voice: "xyz/none" }), /status 1/);
+  const again = await speak(english);
+  assert.ok(first.length > 0 && german.length > 0);
+  assert.ok(Buffer.from(again).equals(Buffer.from(first)), "the same segment spoke differently after other runs");
+  assert.equal(instancesMade(), 1);
+});
+
+test("espeak gets half the cores by default, at least one worker", () => {
+  assert.deepEqual([1, 2, 3, 4, 16].map((cores) => defaultEspeakWorkers(cores)), [1, 1, 1, 2, 8]);
 });

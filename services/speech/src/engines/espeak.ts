@@ -1,11 +1,13 @@
 // The offline engine: espeak-ng, the WASM build from npm, so no system package
 // is needed. It runs in a pool of worker threads (espeak-worker.ts) so synthesis
 // never blocks the event loop that answers health checks and other calls.
+import * as os from "node:os";
 import * as path from "node:path";
 import { clamp, PITCH_RANGE, RATE_RANGE } from "@lectra/lecture";
 import Piscina from "piscina";
 import type { Delivery, SpeechEngine, SpokenClip, Voice } from "./engine";
 import type { SpeakTask } from "./espeak-worker";
+import { loadEspeakWasm } from "./espeak-wasm";
 
 export const ESPEAK = "espeak";
 /** espeak's own default speed, in words per minute. */
@@ -95,6 +97,18 @@ export function parseVoiceTable(lines: string[]): EspeakVoice[] {
   return voices;
 }
 
+/**
+ * Worker threads by default: half the cores. A segment takes ~80 ms now that a
+ * worker keeps its instance (espeak-wasm.ts), so one worker speaks the 8-lecture
+ * load's 120 segments in ~10 s of its 35-45 s, while the job's frames and video
+ * want the same cores. Measured on 2 cores, alternating, two runs each: one
+ * worker 12.4 and 14.4 jobs/min with speech peaking at 311-319 MiB, two workers
+ * 10.3 and 13.5 jobs/min at 337-373 MiB (each holds a 32 MB memory and its heap).
+ */
+export function defaultEspeakWorkers(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
+}
+
 export interface EspeakOptions {
   /** Worker threads; each speaks one segment at a time. */
   workers: number;
@@ -136,16 +150,28 @@ class EspeakEngine implements SpeechEngine {
   }
 }
 
+/**
+ * Each run builds emscripten's whole JS side anew (its file system, its glue),
+ * garbage once the run is done, and V8 let a worker's young generation grow to
+ * take it: worker heaps of 50-80 MB under the 8-lecture load. A 4 MB one is
+ * collected more often, each time cheaply (what it holds is dead): 60 segments
+ * on 2 workers peaked at 281-297 MiB with 2-8 MB against 336-338 MiB without a
+ * limit, in the same time.
+ */
+const ESPEAK_WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
 /** Starts the workers and reads espeak's voice table once. */
 export async function createEspeakEngine(options: EspeakOptions): Promise<SpeechEngine> {
   const pool = new Piscina({
     filename: path.join(__dirname, "espeak-worker.js"),
+    workerData: await loadEspeakWasm(),
     minThreads: options.workers,
     maxThreads: options.workers,
     idleTimeout: Infinity,
-    // Piscina's Atomics.wait between tasks would stall the WASM compile a worker
+    // Piscina's Atomics.wait between tasks would stall the import of espeak-ng a worker
     // starts when it loads; plain messages keep the worker's event loop running.
     atomics: "disabled",
+    resourceLimits: ESPEAK_WORKER_LIMITS,
   });
   try {
     const lines: string[] = await pool.run(undefined, { name: "listVoices" });

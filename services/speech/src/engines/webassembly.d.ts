@@ -4,6 +4,17 @@ declare namespace WebAssembly {
   interface Module {
     readonly __wasmModule: unique symbol;
   }
+  interface ModuleImportDescriptor {
+    module: string;
+    name: string;
+    kind: "function" | "table" | "memory" | "global" | "tag";
+  }
+  const Module: {
+    imports(module: Module): ModuleImportDescriptor[];
+  };
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+  }
   type Exports = Record<string, unknown>;
   type Imports = Record<string, Record<string, unknown>>;
   interface Instance {
