@@ -10,6 +10,8 @@ export interface Generated {
   finished: StageUpdate[];
   /** Whether the job waited for a slot (admission control) before it ran. */
   queued: boolean;
+  /** From the call to the first `playable` event: when slide 1 could be watched; undefined if it never could. */
+  firstPlayableSeconds: number | undefined;
 }
 
 export async function generate(client: LectraClient, request: Partial<GenerateRequest>): Promise<Generated> {
@@ -17,17 +19,19 @@ export async function generate(client: LectraClient, request: Partial<GenerateRe
   let job: Job | undefined;
   const finished: StageUpdate[] = [];
   let queued = false;
+  let firstPlayableSeconds: number | undefined;
   const full = GenerateRequest.fromPartial(request);
   try {
     for await (const { event } of client.generate(full)) {
       if (event?.kind?.$case === "finished") job = event.kind.value;
       if (event?.kind?.$case === "queued") queued = true;
+      if (event?.kind?.$case === "playable") firstPlayableSeconds ??= (performance.now() - started) / 1000;
       if (event?.kind?.$case === "stage" && event.kind.value.status === StageStatus.STAGE_STATUS_FINISHED) finished.push(event.kind.value);
     }
   } catch (error) {
     if (!job) throw error;
   }
-  return { job: job!, seconds: (performance.now() - started) / 1000, finished, queued };
+  return { job: job!, seconds: (performance.now() - started) / 1000, finished, queued, firstPlayableSeconds };
 }
 
 /** A lecture script with `slides` slides of `sentences` sentences each; `variant` changes every word of one slide. */

@@ -47,6 +47,7 @@ program
   .option("--constant-frame-rate", "encode the video at 30 fps for players that need it (slower)")
   .option("--no-cache", "recompute everything instead of reusing cached results")
   .option("--out <dir>", "where to put the files (default: out/<job id>)")
+  .option("--watch", "as soon as slide 1 can be played, print the downloaded playlist (lecture.m3u8) to play while the rest is made")
   .action(async (opts) => {
     const { job, dir } = await generate({ ...opts, orchestrator: program.opts().orchestrator });
     printSummary(job, dir);

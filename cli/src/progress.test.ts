@@ -4,13 +4,13 @@
 // stand-in in this process that streams a fixed job.
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { serveInProcess, type InProcessServer } from "@lectra/testing";
+import { lectra } from "./testing/lectra-process";
 import {
   DownloadArtifactResponse,
   GenerateResponse,
@@ -23,7 +23,6 @@ import {
   type LectraServiceServer,
 } from "@lectra/proto";
 
-const MAIN = path.join(__dirname, "main.js");
 const DECK = Buffer.from("a deck");
 const deck = { name: "lecture.pptx", mediaType: "application/vnd.ms-powerpoint", sizeBytes: DECK.length, sha256: createHash("sha256").update(DECK).digest("hex") };
 const running = Job.fromPartial({ id: "job-1", state: JobState.JOB_STATE_RUNNING, topic: "Tides", slideCount: 2 });
@@ -70,19 +69,6 @@ before(async () => {
 });
 
 after(() => orchestrator?.stop());
-
-/** Runs the CLI with stdout and stderr piped, as in CI; async, so the stand-in orchestrator keeps answering. */
-function lectra(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("lectra generate without a terminal", () => {
   it("prints one plain line per event: no bars, no redraws, no colours, and a model download by tenths", async () => {

@@ -9,6 +9,8 @@ const label = (stage: Stage) => stageToJSON(stage).replace(/^STAGE_/, "").toLowe
 
 export interface ProgressView {
   onEvent(event: JobEvent): void;
+  /** A line for the person watching, between the progress (e.g. where to watch the lecture). */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -49,6 +51,8 @@ class Bars implements ProgressView {
       if (u.status === StageStatus.STAGE_STATUS_CANCELLED) bar?.update({ detail: "cancelled" });
     } else if (kind.$case === "warning") {
       this.multi.log(`warning: ${kind.value}\n`);
+    } else if (kind.$case === "playable") {
+      this.multi.log(`${playableSlides(kind.value.slides)}\n`);
     } else if (kind.$case === "queued") {
       this.overall?.update({ detail: `waiting for a slot: ${inLine(kind.value.position)}` });
     } else if (kind.$case === "modelPull") {
@@ -57,6 +61,10 @@ class Bars implements ProgressView {
       this.pull.update(totalBytes > 0 ? Math.floor((completedBytes / totalBytes) * 100) : 0, { detail: `${model}: ${status}` });
     }
     this.overall?.update(Math.round(event.progress * 100));
+  }
+
+  note(line: string) {
+    this.multi.log(`${line}\n`);
   }
 
   stop() {
@@ -88,6 +96,8 @@ class Lines implements ProgressView {
         return log(`${pct} waiting for a slot: ${inLine(kind.value.position)} (${kind.value.running} of ${kind.value.maxRunning} running)`);
       case "artifact":
         return log(`${pct} ready: ${kind.value.name}`);
+      case "playable":
+        return log(`${pct} ${playableSlides(kind.value.slides)} (${kind.value.seconds.toFixed(1)} s)`);
       case "modelPull": {
         const { model, status, completedBytes, totalBytes } = kind.value;
         const share = totalBytes > 0 ? Math.floor((completedBytes / totalBytes) * 100) : undefined;
@@ -101,7 +111,16 @@ class Lines implements ProgressView {
     }
   }
 
+  note(line: string) {
+    log(line);
+  }
+
   stop() {}
+}
+
+/** "slide 1 playable", "slides 1–3 playable". */
+function playableSlides(slides: number): string {
+  return slides === 1 ? "slide 1 playable" : `slides 1–${slides} playable`;
 }
 
 /** "next in line", "2nd in line", … */

@@ -1,12 +1,14 @@
 // `lectra generate`: run one job, show its progress, download what it makes as
-// soon as each file is ready, and print the stage report at the end.
+// soon as each file is ready, and print the stage report at the end. With
+// --watch it also says, as soon as the first slide can be played, where the
+// downloaded playlist is and how to play it while the rest is made.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { status } from "@grpc/grpc-js";
-import { JobState, type GenerateRequest, type Job, type JobEvent } from "@lectra/proto";
+import { JobState, type GenerateRequest, type Job, type JobEvent, type Playable } from "@lectra/proto";
 import { DependencyError, lectraClient, type LectraClient } from "@lectra/clients";
-import { downloadArtifact, humanBytes } from "../download";
-import { progressView } from "../progress";
+import { downloadArtifact, humanBytes, JobDownloads } from "../download";
+import { progressView, type ProgressView } from "../progress";
 import { formatReport } from "../report";
 import { readThemeFile } from "../theme-file";
 import { UsageError } from "../usage-error";
@@ -24,6 +26,8 @@ export interface GenerateOptions {
   cache: boolean;
   out?: string;
   orchestrator?: string;
+  /** Say where the playlist is, and how to play it, as soon as slide 1 can be watched. */
+  watch?: boolean;
 }
 
 export { UsageError };
@@ -32,6 +36,8 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
   if (Boolean(opts.script) === Boolean(opts.topic)) throw new UsageError("give either --script FILE or --topic TEXT");
   if (opts.script && opts.slides !== undefined) throw new UsageError("--slides goes with --topic; a script brings its own slides");
   if (opts.theme && opts.themeFile) throw new UsageError('give either --theme NAME or --theme-file FILE; a theme file starts from a built-in theme with "base"');
+  if (opts.watch && !opts.video) throw new UsageError("--watch plays the video as it is made; it does not go with --no-video");
+  if (opts.watch && opts.constantFrameRate) throw new UsageError("--watch plays the slides' clips as they are made; --constant-frame-rate encodes the video in one piece at the end");
   let source: GenerateRequest["source"];
   if (opts.script) {
     if (!fs.existsSync(opts.script)) throw new UsageError(`no such script file: ${opts.script}`);
@@ -56,19 +62,20 @@ export function buildRequest(opts: GenerateOptions): GenerateRequest {
 export async function generate(opts: GenerateOptions): Promise<{ job: Job; dir: string }> {
   const request = buildRequest(opts);
   const client = lectraClient(opts.orchestrator);
-  return follow(client, client.generate(request), opts.out);
+  return follow(client, client.generate(request), opts.out, Boolean(opts.watch));
 }
 
 /** Resumes a job that did not succeed and follows it like generate. */
 export async function resume(id: string, opts: { out?: string; orchestrator?: string }): Promise<{ job: Job; dir: string }> {
   const client = lectraClient(opts.orchestrator);
-  return follow(client, client.resumeJob({ jobId: id }), opts.out);
+  return follow(client, client.resumeJob({ jobId: id }), opts.out, false);
 }
 
 /** Shows a job's events, downloads each file as it is ready, and returns the job as it ended. */
-async function follow(client: LectraClient, events: AsyncIterable<{ event?: JobEvent }>, out: string | undefined): Promise<{ job: Job; dir: string }> {
+async function follow(client: LectraClient, events: AsyncIterable<{ event?: JobEvent }>, out: string | undefined, watch: boolean): Promise<{ job: Job; dir: string }> {
   const view = progressView();
-  const downloads: Promise<unknown>[] = [];
+  let downloads: JobDownloads | undefined;
+  let watching: Promise<void> | undefined;
   let job: Job | undefined;
   let dir = "";
   let interrupts = 0;
@@ -88,8 +95,11 @@ async function follow(client: LectraClient, events: AsyncIterable<{ event?: JobE
       if (kind.$case === "started") {
         job = kind.value;
         dir = path.resolve(out ?? path.join("out", job.id));
+        downloads = new JobDownloads(client, job.id, dir);
       } else if (kind.$case === "artifact") {
-        downloads.push(downloadArtifact(client, event.jobId, kind.value.name, dir));
+        void downloads?.fetch(kind.value.name);
+      } else if (kind.$case === "playable" && watch && !watching) {
+        watching = showWhereToWatch(view, downloads!, dir, kind.value);
       } else if (kind.$case === "finished") {
         job = kind.value;
       }
@@ -101,10 +111,26 @@ async function follow(client: LectraClient, events: AsyncIterable<{ event?: JobE
     view.stop();
     process.off("SIGINT", onSigint);
   }
-  await Promise.all(downloads);
+  await downloads?.settled();
+  await watching;
   if (job) await downloadArtifact(client, job.id, "job.json", dir);
   client.downstream.close();
   return { job: job!, dir };
+}
+
+/**
+ * Once the playlist that made slide 1 playable is downloaded (after the
+ * segments it names), says where it is and how to play it. ffmpeg's players
+ * start a growing playlist three segments from its end: live_start_index=0
+ * plays it from the first slide however late the player is started.
+ */
+async function showWhereToWatch(view: ProgressView, downloads: JobDownloads, dir: string, playable: Playable): Promise<void> {
+  await downloads.current(playable.playlist)?.catch(() => undefined);
+  const playlist = path.join(dir, playable.playlist);
+  const shown = path.relative(process.cwd(), playlist) || playlist;
+  view.note(`watch now: ${playlist}`);
+  view.note(`  ffplay -live_start_index 0 ${shown}`);
+  view.note(`  mpv --demuxer-lavf-o=live_start_index=0 ${shown}`);
 }
 
 export function printSummary(job: Job, dir: string): void {

@@ -42,7 +42,7 @@ describe("the orchestrator killed mid-job, then ResumeJob", () => {
     assert.equal(job.id, jobId);
     assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
     assert.equal(job.resumed, 1);
-    assert.deepEqual(job.artifacts.map((a) => a.name).sort(), ["captions.srt", "captions.vtt", "deck.pptx", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
+    assert.deepEqual(job.artifacts.map((a) => a.name).sort(), ["captions.srt", "captions.vtt", "deck.pptx", "lecture-001.ts", "lecture-002.ts", "lecture-003.ts", "lecture-004.ts", "lecture.m3u8", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
 
     // Every cached kind of stage run (pictures, speech, frames, clips; a script's
     // content and rule-based tags are not worth caching) that had finished

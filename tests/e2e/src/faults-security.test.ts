@@ -68,7 +68,7 @@ describe("a stack with TLS, mutual TLS between the services, and API tokens", ()
     const r = await run(caller, { source: { $case: "script", value: script(1) } });
     assert.equal(r.error, undefined, r.error?.message);
     assert.equal(r.job?.state, JobState.JOB_STATE_SUCCEEDED, r.job?.error?.message);
-    assert.deepEqual(r.job!.artifacts.map((a) => a.name).sort(), ["captions.srt", "captions.vtt", "deck.pptx", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
+    assert.deepEqual(r.job!.artifacts.map((a) => a.name).sort(), ["captions.srt", "captions.vtt", "deck.pptx", "lecture-001.ts", "lecture.m3u8", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
   });
 
   it("refuses a call without a token with UNAUTHENTICATED, saying how to pass one, and starts no job", async () => {

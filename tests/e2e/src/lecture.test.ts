@@ -74,7 +74,7 @@ describe("a lecture from a script, end to end", () => {
     assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress never goes back");
     assert.equal(result.job?.progress, 1);
     const names = result.job!.artifacts.map((a) => a.name).sort();
-    assert.deepEqual(names, ["captions.srt", "captions.vtt", "deck.pptx", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
+    assert.deepEqual(names, ["captions.srt", "captions.vtt", "deck.pptx", "lecture-001.ts", "lecture-002.ts", "lecture-003.ts", "lecture.m3u8", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"]);
   });
 
   it("the deck has one slide per script slide, with the narration as speaker notes", () => checkDeck(out, script));

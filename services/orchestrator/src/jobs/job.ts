@@ -6,9 +6,9 @@
 // through one AbortController.
 import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
 import { status } from "@grpc/grpc-js";
-import { JobState, Stage, StageStatus, type Artifact, type Job as JobRecord, type JobEvent, type ModelPull, type Picture, type QueuePlace, type StageUpdate } from "@lectra/proto";
+import { JobState, Stage, StageStatus, type Artifact, type Job as JobRecord, type JobEvent, type ModelPull, type Picture, type Playable, type QueuePlace, type StageUpdate } from "@lectra/proto";
 import { RpcError, statusName, type Logger } from "@lectra/service-kit";
-import { ARTIFACTS, type ArtifactKind } from "../artifacts";
+import { artifactFile, type ArtifactRef } from "../artifacts";
 import type { ArtifactSink, LectureJob } from "../pipeline/env";
 import type { Graph } from "../pipeline/graph";
 import { Progress } from "../pipeline/progress";
@@ -215,6 +215,11 @@ export class Job implements LectureJob {
     this.emit({ $case: "modelPull", value: progress });
   }
 
+  playable(playable: Playable): void {
+    this.span.addEvent("lectra.playable", { slides: playable.slides, seconds: playable.seconds });
+    this.emit({ $case: "playable", value: playable });
+  }
+
   pictured(slideIndex: number, p: Picture): void {
     const credit = { slideIndex, title: p.title, author: p.author, license: p.license, sourceUrl: p.sourceUrl, engine: p.engine };
     this.record.credits = [...this.record.credits.filter((c) => c.slideIndex !== slideIndex), credit].sort((a, b) => a.slideIndex - b.slideIndex);
@@ -226,8 +231,8 @@ export class Job implements LectureJob {
     this.controller.abort(this.failure);
   }
 
-  async saveArtifact(kind: ArtifactKind, data: Uint8Array): Promise<void> {
-    const sink = this.artifactSink(kind);
+  async saveArtifact(ref: ArtifactRef, data: Uint8Array): Promise<void> {
+    const sink = this.artifactSink(ref);
     try {
       await sink.write(data);
       await sink.finish();
@@ -237,8 +242,8 @@ export class Job implements LectureJob {
     }
   }
 
-  artifactSink(kind: ArtifactKind): ArtifactSink {
-    const { name, mediaType } = ARTIFACTS[kind];
+  artifactSink(ref: ArtifactRef): ArtifactSink {
+    const { name, mediaType } = artifactFile(ref);
     const writer = this.deps.archive.artifactWriter(this.jobId, name, mediaType);
     return {
       write: (chunk) => writer.write(chunk),

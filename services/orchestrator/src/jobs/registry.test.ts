@@ -46,7 +46,7 @@ describe("a job in process", () => {
     assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
     assert.deepEqual(
       job.artifacts.map((a) => a.name).sort(),
-      ["captions.srt", "captions.vtt", "deck.pptx", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"],
+      ["captions.srt", "captions.vtt", "deck.pptx", "lecture-001.ts", "lecture-002.ts", "lecture-003.ts", "lecture.m3u8", "lecture.md", "lecture.mp4", "narration.wav", "timings.json"],
     );
     const progress = events.map((e) => e.progress);
     assert.ok(progress.every((p, i) => i === 0 || p >= progress[i - 1]), `progress went down: ${progress.join(" ")}`);

@@ -1,9 +1,9 @@
 // What the pipeline works with: the services it calls, the request it serves,
 // and the job it reports to. The job is an interface of the pipeline's own, so
 // the pipeline knows nothing of how jobs are stored, listed or streamed.
-import type { ModelPull, Picture } from "@lectra/proto";
+import type { ModelPull, Picture, Playable } from "@lectra/proto";
 import type { ImagesClient, LlmClient, SlidesClient, SpeechClient, VideoClient } from "@lectra/clients";
-import type { ArtifactKind } from "../artifacts";
+import type { ArtifactRef } from "../artifacts";
 import type { LectureRequest } from "../request";
 import type { StageRunner } from "./stage";
 
@@ -33,8 +33,11 @@ export interface LectureJob extends StageRunner {
   pictured(slideIndex: number, picture: Picture): void;
   /** Records the first real failure and stops the rest of the job. */
   fail(error: unknown): void;
-  saveArtifact(kind: ArtifactKind, data: Uint8Array): Promise<void>;
-  artifactSink(kind: ArtifactKind): ArtifactSink;
+  /** Saves an artifact atomically (a reader sees the old file or the new one) and announces it. */
+  saveArtifact(ref: ArtifactRef, data: Uint8Array): Promise<void>;
+  artifactSink(ref: ArtifactRef): ArtifactSink;
+  /** More of the lecture can be watched: announced after the playlist saying so is saved. */
+  playable(playable: Playable): void;
 }
 
 export interface LectureEnv {

@@ -80,9 +80,10 @@ describe("the declared graph", () => {
 
   it("each job runs the steps its options keep; a step whose need is left out is left out too", () => {
     const names = (o: { skipVideo: boolean; constantFrameRate: boolean }) => stepsFor(LECTURE_GRAPH, o).map((s) => s.name);
-    assert.deepEqual(names(WITH_CLIPS), ["outline", "content", "script", "image", "tags", "speech", "frame", "clip", "deck", "narration", "captions", "timings", "video"]);
-    assert.deepEqual(names({ skipVideo: false, constantFrameRate: true }), ["outline", "content", "script", "image", "tags", "speech", "frame", "deck", "narration", "captions", "timings", "constantRateVideo"]);
-    assert.deepEqual(names({ skipVideo: true, constantFrameRate: false }), ["outline", "content", "script", "image", "tags", "speech", "deck", "narration", "captions", "timings"]);
+    assert.deepEqual(names(WITH_CLIPS), ["outline", "content", "script", "image", "tags", "speech", "frame", "clip", "playlist", "segment", "deck", "narration", "captions", "timings", "video"]);
+    // The playlist is kept but, with no clips, never gets a segment to list.
+    assert.deepEqual(names({ skipVideo: false, constantFrameRate: true }), ["outline", "content", "script", "image", "tags", "speech", "frame", "playlist", "deck", "narration", "captions", "timings", "constantRateVideo"]);
+    assert.deepEqual(names({ skipVideo: true, constantFrameRate: false }), ["outline", "content", "script", "image", "tags", "speech", "playlist", "deck", "narration", "captions", "timings"]);
     // Stage runs per job: 1 outline, 6/5/4 per slide, deck, captions, and the video when there is one.
     assert.equal(plannedRuns(LECTURE_GRAPH, WITH_CLIPS, 10), 1 + 60 + 3);
     assert.equal(plannedRuns(LECTURE_GRAPH, { skipVideo: false, constantFrameRate: true }, 10), 1 + 50 + 3);

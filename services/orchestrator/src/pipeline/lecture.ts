@@ -2,7 +2,7 @@
 // it makes. After the outline, every slide flows through its own chain as soon
 // as its inputs exist —
 //
-//   content ─┬─ image ─── frame ─┬─ clip (the slide's video, encoded on its own)
+//   content ─┬─ image ─── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
 //            └─ tags → speech ───┘
 //
 // — and only the script (lecture.md: all slides' content), the deck (their
@@ -16,6 +16,7 @@ import { alignToAacFrames, buildTimeline, encodeWav, pageTimes, parseSegments, w
 import type { LectureRequest } from "../request";
 import { StageGraph } from "./graph";
 import { pagesOn, prepareModel, streamToArtifact, timingsRecord } from "./outputs";
+import { LivePlaylist } from "./playlist";
 import { StageError } from "./stage";
 
 const sourceOf = (request: LectureRequest): LectureSource => ({ source: request.source });
@@ -134,6 +135,23 @@ export const LECTURE_GRAPH = new StageGraph()
       );
     },
     describe: (c) => `${c.durationSeconds.toFixed(2)} s, ${c.encoder}`,
+  })
+
+  // Watching while it is made: each clip, the moment it exists, becomes a
+  // segment of lecture.m3u8, which lists the finished slides from the first
+  // (pipeline/playlist.ts). Without clips (skip_video, constant_frame_rate)
+  // there are no segments, and nothing is written.
+  .lecture("playlist", {
+    needs: ["outline"],
+    async run({ outline }, { job }) {
+      return new LivePlaylist(job, outline.slideTitles.length);
+    },
+  })
+  .slide("segment", {
+    needs: ["clip", "playlist"],
+    async run({ clip, playlist }, { slide }) {
+      await playlist.add(slide!, clip.clip, clip.durationSeconds);
+    },
   })
 
   .lecture("deck", {

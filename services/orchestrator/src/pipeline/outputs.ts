@@ -2,7 +2,7 @@
 // streaming an output into its artifact, and placing pages on the timeline.
 import type { Frame } from "@lectra/proto";
 import { pageTimes, type Timeline } from "@lectra/lecture";
-import type { ArtifactKind } from "../artifacts";
+import type { ArtifactRef } from "../artifacts";
 import type { Downstreams, LectureJob } from "./env";
 
 /** A model download can take an hour; its deadline is that, not the llm's usual one. */
@@ -30,7 +30,7 @@ export async function prepareModel(job: LectureJob, llm: Downstreams["llm"]): Pr
 /** Writes a streamed output (deck, video) to its artifact; nothing half-written is kept. */
 export async function streamToArtifact<Part extends { chunk: Buffer }>(
   job: LectureJob,
-  kind: ArtifactKind,
+  kind: ArtifactRef,
   parts: AsyncIterable<Part>,
   onPart: (part: Part) => void,
 ): Promise<void> {
