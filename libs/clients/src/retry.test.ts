@@ -130,7 +130,8 @@ describe("retries on UNAVAILABLE", () => {
     await assert.rejects(speech.synthesize({ voice: "", segments: [] }, { timeoutMs: 1_500 }), (e: DependencyError) => {
       assert.equal(e.code, UNAVAILABLE);
       times = e.retried?.times ?? 0;
-      assert.ok(times >= 3, `retried ${times} times`);
+      // Delays of 100–200 ms and 200–400 ms always fit 1.5 s; a third of 400–800 ms fits only when the draws were short.
+      assert.ok(times >= 2, `retried ${times} times`);
       assert.match(e.message, new RegExp(`^speech service \\(${address}\\) is unavailable: restarting \\(retried ${times} times over \\d+\\.\\d s\\)$`));
       return true;
     });
