@@ -45,3 +45,10 @@ export function benchScript(slides: number, sentences: number, title = "The Immu
   });
   return `# ${title}\n\n${body.join("\n")}`;
 }
+
+/** One of a job's artifacts (e.g. "timings.json"), whole, as text. */
+export async function artifactText(client: LectraClient, jobId: string, name: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const part of client.downloadArtifact({ jobId, name })) chunks.push(Buffer.from(part.chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -24,6 +24,15 @@ export const ORIGINAL = {
   /** Edge answers its first audio after ~0.4 s and streams at ~0.15 × real time. */
   voiceFirstByte: 0.4,
   voiceRealTimeFactor: 0.15,
+  /**
+   * How fast the model writes an answer: a local 8B model (llama3.1:8b, Q4) on
+   * a strong GPU generates about 100 tokens a second. The replayed total per
+   * answer stays the original's measured latency above; the fake model streams
+   * its answer's tokens (~4 characters each) at this rate so that the stream
+   * ends then (its first token comes at latency − tokens ÷ rate). Answers asked
+   * for whole come at once after the latency, as before.
+   */
+  tokensPerSecond: 100,
 };
 
 export interface Replay {
@@ -34,6 +43,13 @@ export interface Replay {
   picture(kind: "search" | "file"): number;
   voiceFirstByteMs: number;
   voiceRealTimeFactor: number;
+  /**
+   * The rate the fake model streams an answer's tokens at: ORIGINAL.tokensPerSecond
+   * (100) ÷ scale, so that the streaming shrinks with every other replayed time
+   * (at scale 1, exactly 100 tokens a second). Each answer still ends at its
+   * replayed latency.
+   */
+  tokensPerSecond: number;
 }
 
 export function replay(scale: number, seed = 2026): Replay {
@@ -45,5 +61,6 @@ export function replay(scale: number, seed = 2026): Replay {
     picture: (kind) => (kind === "search" ? between(ORIGINAL.pictureSearch) : 0),
     voiceFirstByteMs: ORIGINAL.voiceFirstByte * 1000 * scale,
     voiceRealTimeFactor: ORIGINAL.voiceRealTimeFactor * scale,
+    tokensPerSecond: ORIGINAL.tokensPerSecond / scale,
   };
 }

@@ -8,8 +8,21 @@ import { FakeCommons, FakeEdgeTts, FakeOllama, type FakePicture } from "@lectra/
 import { startLectra, type Lectra } from "@lectra/testing";
 import type { Replay } from "./latencies";
 
+/**
+ * One latency a fake server replayed: what the original would have waited for
+ * on that call. Model answers by kind (outline, slide, tags; the whole answer,
+ * streamed or not), picture searches ("search"; file downloads replay none).
+ */
+export interface ReplayedLatency {
+  service: "model" | "pictures";
+  kind: string;
+  ms: number;
+}
+
 export interface World {
   lectra: Lectra;
+  /** Every latency the fakes drew, in order (clear it to measure one job). */
+  replayed: ReplayedLatency[];
   ollama: FakeOllama;
   commons: FakeCommons;
   edge: FakeEdgeTts;
@@ -35,8 +48,22 @@ export const PICTURE_WORDS = ["immune", "vaccine", "vaccines", "cells", "antibod
 
 /** Starts the fakes with the replayed latencies and LECTRA pointed at them: real engines, fake network. */
 export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): Promise<World> {
-  const ollama = new FakeOllama({ models: ["llama3.1:8b"], latencyMs: (kind) => replay.model(kind) });
-  const commons = new FakeCommons({ pictures: pictures(PICTURE_WORDS), latency: (request) => replay.picture(request.kind) });
+  const replayed: ReplayedLatency[] = [];
+  const modelLatency = (kind: "outline" | "slide" | "tags" | undefined) => {
+    const ms = replay.model(kind);
+    if (kind) replayed.push({ service: "model", kind, ms });
+    return ms;
+  };
+  // A streamed answer's tokens come at replay.tokensPerSecond, the last at the replayed latency.
+  const ollama = new FakeOllama({ models: ["llama3.1:8b"], latencyMs: modelLatency, tokensPerSecond: replay.tokensPerSecond });
+  const commons = new FakeCommons({
+    pictures: pictures(PICTURE_WORDS),
+    latency: (request) => {
+      const ms = replay.picture(request.kind);
+      if (request.kind === "search") replayed.push({ service: "pictures", kind: "search", ms });
+      return ms;
+    },
+  });
   const edge = new FakeEdgeTts({ latencyMs: replay.voiceFirstByteMs, realTimeFactor: replay.voiceRealTimeFactor });
   const [ollamaUrl] = await Promise.all([ollama.start(), commons.start(), edge.start()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-bench-"));
@@ -62,6 +89,7 @@ export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): 
   });
   return {
     lectra,
+    replayed,
     ollama,
     commons,
     edge,

@@ -21,6 +21,8 @@ export interface CallOptions {
   bypassCache?: boolean;
   /** Called when the service answered from its result cache. */
   onCacheHit?: () => void;
+  /** Called when a unary call's answer did not come from a result cache. */
+  onCacheMiss?: () => void;
   /** Called before a call is sent again: which retry, after how long, and the failure that caused it. */
   onRetry?: (retry: { attempt: number; delayMs: number; error: DependencyError }) => void;
 }
@@ -156,6 +158,7 @@ export class Downstream {
       });
       call.on("metadata", (md: grpc.Metadata) => {
         if (md.get(CACHE_HEADER)[0] === CACHE_HIT) opts.onCacheHit?.();
+        else opts.onCacheMiss?.();
       });
       opts.signal?.addEventListener("abort", onAbort, { once: true });
     });

@@ -3,7 +3,10 @@
 // answer from the JSON schema it asks for (an outline has "slides", a slide has
 // "narration", tagging has "tagged_narration"), the details from the prompt's
 // labelled lines. Answers are deterministic, so tests can assert on them, and
-// each kind can be switched to a broken mode to exercise the repair path.
+// each kind can be switched to a broken mode to exercise the repair path. Their
+// keys come in the order of the schema's properties, as a real server with
+// structured outputs writes them: a client that reads the answer as it streams
+// sees the fields in the order it asked for.
 
 export type ModelAnswerKind = "outline" | "slide" | "tags";
 
@@ -39,6 +42,8 @@ export interface ModelQuestion {
   messages: ChatMessageLike[];
   /** How many slide titles the outline schema asks for. */
   slideCount: number;
+  /** The schema's property names, in its order: the order the answer's keys are written in. */
+  keys: string[];
 }
 
 /** What kind of answer the JSON schema asks for, or undefined for a plain chat. */
@@ -51,19 +56,27 @@ export function answerKindOf(schema: unknown): ModelAnswerKind | undefined {
 }
 
 export function questionOf(kind: ModelAnswerKind, messages: ChatMessageLike[], schema: unknown): ModelQuestion {
-  const slides = (schema as { properties?: { slides?: { minItems?: number } } } | undefined)?.properties?.slides;
+  const properties = (schema as { properties?: { slides?: { minItems?: number } } } | undefined)?.properties;
   const asked = /exactly (\d+) slides/i.exec(lastUserText(messages))?.[1];
   return {
     kind,
     repair: messages.some((m) => m.role === "assistant"),
     messages,
-    slideCount: slides?.minItems ?? (asked ? Number(asked) : 5),
+    slideCount: properties?.slides?.minItems ?? (asked ? Number(asked) : 5),
+    keys: Object.keys(properties ?? {}),
   };
+}
+
+/** The answer's keys in the schema's order; keys the schema does not name go last, as they were. */
+function inSchemaOrder(answer: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of keys) if (key in answer) ordered[key] = answer[key];
+  return { ...ordered, ...answer };
 }
 
 /** The content of the model's answer, in the given mode. */
 export function modelAnswer(question: ModelQuestion, mode: AnswerMode = "valid"): string {
-  const answer = validAnswer(question);
+  const answer = inSchemaOrder(validAnswer(question), question.keys);
   switch (mode) {
     case "valid":
       return JSON.stringify(answer);
@@ -79,7 +92,7 @@ export function modelAnswer(question: ModelQuestion, mode: AnswerMode = "valid")
       if (question.kind !== "tags") return JSON.stringify(answer);
       return JSON.stringify({ tagged_narration: `[rate=-5%] So, basically, ${changeWords(narrationOf(question.messages))} [pause=900ms]` });
     case "markdown":
-      return JSON.stringify(question.kind === "slide" ? inMarkdown(answer as ReturnType<typeof slideAnswer>) : answer);
+      return JSON.stringify(question.kind === "slide" ? inSchemaOrder(inMarkdown(answer as ReturnType<typeof slideAnswer>), question.keys) : answer);
   }
 }
 

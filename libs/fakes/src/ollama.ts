@@ -1,17 +1,26 @@
 // A fake Ollama server on loopback, speaking the real HTTP API the `ollama`
-// package uses: /api/chat (non-streaming, with a JSON schema as `format`),
-// /api/tags, /api/pull (NDJSON progress, like a real download) and /api/version.
-// Knobs: which models are there, latency per answer kind, failing the next
-// requests (an HTTP status or a closed connection), and a broken answer mode
-// per kind (see model-answers.ts).
+// package uses: /api/chat (with a JSON schema as `format`, answered whole or
+// streamed as NDJSON), /api/tags, /api/pull (NDJSON progress, like a real
+// download) and /api/version. Knobs: which models are there, latency per answer
+// kind, a token rate for streamed answers (model-stream.ts), failing the next
+// requests (an HTTP status, a closed connection, or one closed halfway through
+// the answer), and a broken answer mode per kind (see model-answers.ts).
 import type * as http from "node:http";
 import { delay, FakeHttpServer, sendJson } from "./http";
 import { answerKindOf, modelAnswer, questionOf, type AnswerMode, type ChatMessageLike, type ModelAnswerKind } from "./model-answers";
+import { answerTokens, epochMs, waitForClient, writePaced, type AnswerChunk } from "./model-stream";
+
+// What a test needs to read a streamed answer's record (the package index lists this module, not model-stream.ts).
+export { answerTokens, epochMs, type AnswerChunk };
 
 export type ModelLatency = number | ((kind: ModelAnswerKind) => number);
 
-/** An HTTP status to answer with, or "close" to drop the connection without an answer. */
-export type ModelFailure = number | "close";
+/**
+ * An HTTP status to answer with, "close" to drop the connection without an
+ * answer, or "close-mid-stream" to drop it once about half of a chat answer went
+ * out (streamed or not; any other request is answered normally).
+ */
+export type ModelFailure = number | "close" | "close-mid-stream";
 
 export interface FakeOllamaOptions {
   /** Models the server has, e.g. ["llama3.1:8b"]. */
@@ -22,9 +31,25 @@ export interface FakeOllamaOptions {
   pullBytes?: number;
   /** Set to make /api/pull fail with this error (e.g. an unknown model). */
   pullError?: string;
+  /**
+   * Streamed chat answers (`stream: true`) come token by token at this rate,
+   * ending at the latency; unset: in one piece after the latency.
+   */
+  tokensPerSecond?: number;
 }
 
-export interface RecordedChat {
+/** When a chat answer was asked for and written; times are epoch ms (performance.timeOrigin + performance.now()). */
+export interface AnswerTiming {
+  /** The client asked for a stream. */
+  stream: boolean;
+  arrivedAt: number;
+  /** Each piece of the answer as it was written (a whole answer is one piece). */
+  chunks: AnswerChunk[];
+  /** When the answer ended: written whole, refused, cut or abandoned; 0 while it is being written. */
+  endedAt: number;
+}
+
+export interface RecordedChat extends AnswerTiming {
   kind: ModelAnswerKind | undefined;
   model: string;
   repair: boolean;
@@ -33,7 +58,7 @@ export interface RecordedChat {
   messages: ChatMessageLike[];
 }
 
-/** Writes each failure in turn for the next requests, whatever they ask. */
+/** Hands out each failure in turn to the next requests, whatever they ask. */
 export class ModelFailureQueue {
   private readonly pending: ModelFailure[] = [];
 
@@ -41,15 +66,33 @@ export class ModelFailureQueue {
     for (let i = 0; i < n; i++) this.pending.push(failure);
   }
 
-  /** True when the request was answered with a failure. */
-  apply(res: http.ServerResponse, body: (status: number) => unknown): boolean {
+  /**
+   * Answers the request with the next failure when it is one that comes instead
+   * of an answer (true); "close-mid-stream" is returned for the answer to apply.
+   */
+  apply(res: http.ServerResponse, body: (status: number) => unknown): boolean | "close-mid-stream" {
     const failure = this.pending.shift();
     if (failure === undefined) return false;
+    if (failure === "close-mid-stream") return failure;
     if (failure === "close") res.socket?.destroy();
     else sendJson(res, failure, body(failure));
     return true;
   }
 }
+
+/** Writes a whole answer body, or about half of it and then drops the connection. */
+export function writeWhole(res: http.ServerResponse, contentType: string, body: string, cutHalfway: boolean): void {
+  res.writeHead(200, { "content-type": contentType });
+  if (!cutHalfway) return void res.end(body);
+  res.write(body.slice(0, Math.floor(body.length / 2)));
+  res.socket?.destroy();
+}
+
+/** The answer's text so far, for a chunk record: half of it when the connection is cut halfway. */
+export const wholeChunk = (content: string, cutHalfway: boolean): AnswerChunk => ({
+  at: epochMs(),
+  text: cutHalfway ? content.slice(0, Math.floor(content.length / 2)) : content,
+});
 
 export const modelLatency = (latency: ModelLatency | undefined, kind: ModelAnswerKind | undefined): number =>
   typeof latency === "function" ? (kind ? latency(kind) : 0) : (latency ?? 0);
@@ -58,6 +101,8 @@ export class FakeOllama {
   readonly http: FakeHttpServer;
   readonly models: Set<string>;
   latencyMs: ModelLatency | undefined;
+  /** See FakeOllamaOptions.tokensPerSecond. */
+  tokensPerSecond: number | undefined;
   pullBytes: number;
   pullError: string | undefined;
   /** The answer mode per kind; "valid" when unset. */
@@ -71,6 +116,7 @@ export class FakeOllama {
   constructor(options: FakeOllamaOptions = {}) {
     this.models = new Set((options.models ?? ["llama3.1:8b"]).map(withTag));
     this.latencyMs = options.latencyMs;
+    this.tokensPerSecond = options.tokensPerSecond;
     this.pullBytes = options.pullBytes ?? 4_920_000;
     this.pullError = options.pullError;
     this.http = new FakeHttpServer((req, body, res) => this.handle(req, body, res));
@@ -106,41 +152,63 @@ export class FakeOllama {
   }
 
   private async handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
-    if (this.failures.apply(res, (status) => ({ error: `fake failure (HTTP ${status})` }))) return;
+    const failure = this.failures.apply(res, (status) => ({ error: `fake failure (HTTP ${status})` }));
+    if (failure === true) return;
     const body = modelRequestBody(raw);
     const path = (req.url ?? "").split("?")[0];
     if (req.method === "GET" && path === "/api/version") return sendJson(res, 200, { version: "0.12.6" });
     if (req.method === "GET" && path === "/api/tags") return sendJson(res, 200, { models: [...this.models].map(modelEntry) });
     if (req.method === "POST" && path === "/api/pull") return this.pull(body, res);
-    if (req.method === "POST" && path === "/api/chat") return this.chat(body, res);
+    if (req.method === "POST" && path === "/api/chat") return this.chat(body, res, failure === "close-mid-stream");
     sendJson(res, 404, { error: `${req.method} ${path} not found` });
   }
 
-  private async chat(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
+  private async chat(body: Record<string, unknown>, res: http.ServerResponse, cutHalfway: boolean): Promise<void> {
     const model = String(body.model ?? "");
     const messages = (Array.isArray(body.messages) ? body.messages : []) as ChatMessageLike[];
     const kind = answerKindOf(body.format);
     const question = kind ? questionOf(kind, messages, body.format) : undefined;
-    this.chats.push({ kind, model, repair: question?.repair ?? false, format: body.format, messages });
-    await delay(modelLatency(this.latencyMs, kind));
-    if (!this.models.has(withTag(model))) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
-
-    const content = question ? modelAnswer(question, this.modes[question.kind]) : "Hello! How can I help?";
-    const answer = {
-      model,
-      created_at: new Date().toISOString(),
-      message: { role: "assistant", content },
-      done_reason: "stop",
-      done: true,
-      total_duration: 1_000_000,
-      eval_count: Math.ceil(content.length / 4),
-    };
-    if (body.stream === true) {
-      res.writeHead(200, { "content-type": "application/x-ndjson" });
-      res.end(JSON.stringify(answer) + "\n");
-    } else {
-      sendJson(res, 200, answer);
+    const stream = body.stream === true;
+    const chat: RecordedChat = { kind, model, repair: question?.repair ?? false, format: body.format, messages, stream, arrivedAt: epochMs(), chunks: [], endedAt: 0 };
+    this.chats.push(chat);
+    try {
+      await this.reply(chat, question ? modelAnswer(question, this.modes[question.kind]) : "Hello! How can I help?", res, cutHalfway);
+    } finally {
+      chat.endedAt = epochMs();
     }
+  }
+
+  private async reply(chat: RecordedChat, content: string, res: http.ServerResponse, cutHalfway: boolean): Promise<void> {
+    const latencyMs = modelLatency(this.latencyMs, chat.kind);
+    const { model } = chat;
+    const line = (text: string, done: boolean) =>
+      JSON.stringify({
+        model,
+        created_at: new Date().toISOString(),
+        message: { role: "assistant", content: text },
+        ...(done ? { done_reason: "stop", done, total_duration: 1_000_000, eval_count: answerTokens(content).length } : { done }),
+      }) + "\n";
+
+    if (chat.stream && this.tokensPerSecond && this.models.has(withTag(model))) {
+      // Ollama sends its headers with the first token, then a line per token, then a done line with the counts.
+      const write = (text: string, first: boolean) => {
+        if (first) res.writeHead(200, { "content-type": "application/x-ndjson" });
+        res.write(line(text, false));
+      };
+      const finish = () => {
+        if (!res.headersSent) res.writeHead(200, { "content-type": "application/x-ndjson" });
+        res.end(line("", true));
+      };
+      const pace = { arrivedAt: chat.arrivedAt, latencyMs, tokensPerSecond: this.tokensPerSecond, cutHalfway };
+      await writePaced(res, answerTokens(content), pace, chat.chunks, write, finish);
+      return;
+    }
+
+    if (!(await waitForClient(res, latencyMs))) return;
+    if (!this.models.has(withTag(model))) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+    chat.chunks.push(wholeChunk(content, cutHalfway));
+    if (chat.stream) writeWhole(res, "application/x-ndjson", line(content, true), cutHalfway);
+    else writeWhole(res, "application/json", line(content, true).trimEnd(), cutHalfway);
   }
 
   /** Streams progress the way Ollama does: manifest, one layer in several steps, verify, write, success. */

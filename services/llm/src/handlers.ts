@@ -1,4 +1,6 @@
-// LlmService handlers: check the request, pick the engine, answer.
+// LlmService handlers: check the request, pick the engine, answer. The
+// streamed outline and slide answer the same requests as Outline and
+// WriteSlide, checked the same way, from the same cache entries.
 import { trace } from "@opentelemetry/api";
 import { cleanText, collapseSpace, normalizeLanguage, scriptForm } from "@lectra/lecture";
 import {
@@ -12,9 +14,14 @@ import {
   type LlmServiceServer,
   type PrepareModelRequest,
   type PrepareModelResponse,
+  type Slide,
+  type StreamOutlineRequest,
+  type StreamOutlineResponse,
+  type StreamSlideRequest,
+  type StreamSlideResponse,
 } from "@lectra/proto";
 import { argument, cached, failedPrecondition, invalidArgument, ResultCache, serverStream, unary, type CacheContext, type Codec, type Logger } from "@lectra/service-kit";
-import type { Engines, LectureWriter } from "./engines/engine";
+import type { Engines, LectureWriter, Outline, SlidePlan } from "./engines/engine";
 import { PROMPTS_VERSION } from "./engines/prompts";
 import { scriptWriter } from "./engines/script-writer";
 
@@ -64,6 +71,54 @@ class Cleaning {
   }
 }
 
+/** An outline in script form (white space collapsed), as lecture.md will give it back. */
+function writtenOutline(outline: Outline, clean: Cleaning): Outline {
+  return { title: collapseSpace(clean.text(outline.title)), slideTitles: outline.slideTitles.map((t) => collapseSpace(clean.text(t))) };
+}
+
+/** A slide in script form, so that lecture.md, read back as a script, gives this very slide (and its cached stages). */
+function writtenSlide(slide: Slide, clean: Cleaning): Slide {
+  const cleaned = { title: clean.text(slide.title), bullets: slide.bullets.map(clean.text), narration: clean.text(slide.narration), imageQuery: clean.text(slide.imageQuery) };
+  return { ...slide, ...scriptForm(cleaned) };
+}
+
+/** An outline request, checked: who writes it, in which language. */
+function outlineArguments(req: OutlineRequest, engines: Engines): { writer: LectureWriter; language: string } {
+  const writer = writerFor(req.source, engines);
+  if (req.source?.source?.$case === "topic" && (req.slideCount < 1 || req.slideCount > 30)) {
+    throw invalidArgument("slide_count", `must be 1..30 with a topic, got ${req.slideCount}`);
+  }
+  return { writer, language: argument("language", () => normalizeLanguage(req.language)) };
+}
+
+/**
+ * A slide request, checked: who writes it, in which language, from which
+ * titles. With slide_count, slide_titles may hold only the titles up to the
+ * slide (a streamed outline's so far), but at least those.
+ */
+function slideArguments(req: WriteSlideRequest, engines: Engines): { writer: LectureWriter; language: string; plan: SlidePlan } {
+  const writer = writerFor(req.source, engines);
+  if (req.slideIndex < 0) throw invalidArgument("slide_index", `must be 0 or more, got ${req.slideIndex}`);
+  if (req.slideCount < 0) throw invalidArgument("slide_count", `must be 0 or more, got ${req.slideCount}`);
+  if (req.slideCount > 0) {
+    if (req.slideIndex >= req.slideCount) throw invalidArgument("slide_index", `${req.slideIndex} is outside the ${req.slideCount} slides of slide_count`);
+    if (req.slideTitles.length > req.slideCount) {
+      throw invalidArgument("slide_count", `is ${req.slideCount}, but slide_titles holds ${req.slideTitles.length} titles`);
+    }
+    if (req.slideTitles.length <= req.slideIndex) {
+      throw invalidArgument("slide_titles", `holds ${req.slideTitles.length} titles; slide ${req.slideIndex + 1} needs at least the titles up to its own`);
+    }
+  }
+  const language = argument("language", () => normalizeLanguage(req.language));
+  return { writer, language, plan: { title: req.lectureTitle, slideTitles: req.slideTitles, slideCount: req.slideCount } };
+}
+
+/** The wrapped request of a streamed call, which must be there. */
+function wrapped<T>(request: T | undefined): T {
+  if (!request) throw invalidArgument("request", "is required");
+  return request;
+}
+
 /** Warnings go back in the response (the orchestrator makes them job warnings) and onto the call's span. */
 function noted<T extends { warnings: string[] }>(log: Logger, method: string, response: T): T {
   for (const warning of response.warnings) {
@@ -105,33 +160,62 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
     }),
 
     outline: unary(log, "Outline", async (req: OutlineRequest, call) => {
-      const writer = writerFor(req.source, engines);
-      if (req.source?.source?.$case === "topic" && (req.slideCount < 1 || req.slideCount > 30)) {
-        throw invalidArgument("slide_count", `must be 1..30 with a topic, got ${req.slideCount}`);
-      }
-      const language = argument("language", () => normalizeLanguage(req.language));
+      const { writer, language } = outlineArguments(req, engines);
       return fromModel(call, writer !== scriptWriter, OutlineRequest, { ...req, language }, OutlineResponse, async () => {
         const outline = await writer.outline(req.source!, req.slideCount, language, call.signal);
         const clean = new Cleaning("the outline");
-        // In script form (white space collapsed), as lecture.md will give it back.
-        const [title, slideTitles] = [collapseSpace(clean.text(outline.title)), outline.slideTitles.map((t) => collapseSpace(clean.text(t)))];
-        return noted(log, "Outline", { title, slideTitles, engine: writer.name, warnings: clean.warnings(outline.warnings) });
+        return noted(log, "Outline", { ...writtenOutline(outline, clean), engine: writer.name, warnings: clean.warnings(outline.warnings) });
       });
     }),
 
     writeSlide: unary(log, "WriteSlide", async (req: WriteSlideRequest, call) => {
-      const writer = writerFor(req.source, engines);
-      if (req.slideIndex < 0) throw invalidArgument("slide_index", `must be 0 or more, got ${req.slideIndex}`);
-      const language = argument("language", () => normalizeLanguage(req.language));
-      const outline = { title: req.lectureTitle, slideTitles: req.slideTitles };
+      const { writer, language, plan } = slideArguments(req, engines);
       return fromModel(call, writer !== scriptWriter, WriteSlideRequest, { ...req, language }, WriteSlideResponse, async () => {
-        const { slide, warnings } = await writer.writeSlide(req.source!, outline, req.slideIndex, language, call.signal);
+        const { slide, warnings } = await writer.writeSlide(req.source!, plan, req.slideIndex, language, call.signal);
         const clean = new Cleaning(`slide ${req.slideIndex + 1}`);
-        const cleaned = { title: clean.text(slide.title), bullets: slide.bullets.map(clean.text), narration: clean.text(slide.narration), imageQuery: clean.text(slide.imageQuery) };
-        // In script form, so that lecture.md, read back as a script, gives this very slide (and its cached stages).
-        const written = { ...slide, ...scriptForm(cleaned) };
-        return noted(log, "WriteSlide", { slide: written, warnings: clean.warnings(warnings) });
+        return noted(log, "WriteSlide", { slide: writtenSlide(slide, clean), warnings: clean.warnings(warnings) });
       });
+    }),
+
+    /**
+     * Outline's answer as it is written. The cache entry is Outline's: a hit
+     * is the last message at once, and a streamed answer kept is one Outline
+     * finds. Each message holds the outline so far, cleaned as the last.
+     */
+    streamOutline: serverStream(log, "StreamOutline", async (stream: StreamOutlineRequest, send, call) => {
+      const req = wrapped(stream.request);
+      const { writer, language } = outlineArguments(req, engines);
+      const outline = await fromModel(call, writer !== scriptWriter, OutlineRequest, { ...req, language }, OutlineResponse, async () => {
+        for await (const soFar of writer.streamOutline(req.source!, req.slideCount, language, call.signal)) {
+          if (!soFar.complete) {
+            const partial = { ...writtenOutline(soFar, new Cleaning("")), engine: writer.name, warnings: [] };
+            await send({ outline: partial, complete: false } satisfies StreamOutlineResponse);
+            continue;
+          }
+          const clean = new Cleaning("the outline");
+          return noted(log, "StreamOutline", { ...writtenOutline(soFar, clean), engine: writer.name, warnings: clean.warnings(soFar.warnings) });
+        }
+        throw new Error(`the ${writer.name} writer's outline stream ended before the outline was complete`);
+      });
+      await send({ outline, complete: true } satisfies StreamOutlineResponse);
+    }),
+
+    /** WriteSlide's answer as it is written, from WriteSlide's cache entry (see streamOutline). */
+    streamSlide: serverStream(log, "StreamSlide", async (stream: StreamSlideRequest, send, call) => {
+      const req = wrapped(stream.request);
+      const { writer, language, plan } = slideArguments(req, engines);
+      const written = await fromModel(call, writer !== scriptWriter, WriteSlideRequest, { ...req, language }, WriteSlideResponse, async () => {
+        for await (const soFar of writer.streamSlide(req.source!, plan, req.slideIndex, language, call.signal)) {
+          if (!soFar.complete) {
+            await send({ slide: writtenSlide(soFar.slide, new Cleaning("")), complete: false, warnings: [] } satisfies StreamSlideResponse);
+            continue;
+          }
+          const clean = new Cleaning(`slide ${req.slideIndex + 1}`);
+          return noted(log, "StreamSlide", { slide: writtenSlide(soFar.slide, clean), warnings: clean.warnings(soFar.warnings) });
+        }
+        throw new Error(`the ${writer.name} writer's slide stream ended before slide ${req.slideIndex + 1} was complete`);
+      });
+      await send({ slide: written.slide, complete: true, warnings: written.warnings } satisfies StreamSlideResponse);
     }),
 
     tagProsody: unary(log, "TagProsody", async (req: TagProsodyRequest, call) => {
@@ -145,7 +229,7 @@ export function llmHandlers(engines: Engines, log: Logger, cache?: ResultCache):
         { ...req, language },
         TagProsodyResponse,
         async () => {
-          const tagged = await engines.tagger.tag(req.slide!, language, call.signal);
+          const tagged = await engines.tagger.tag(req.slide!, language, call.signal, req.endsAt);
           const clean = new Cleaning(`the tagged narration of slide ${req.slide!.index + 1}`);
           return noted(log, "TagProsody", { ...tagged, taggedNarration: clean.text(tagged.taggedNarration), warnings: clean.warnings(tagged.warnings) });
         },

@@ -1,6 +1,10 @@
 // The real llm service as a process, called through the typed client: once
 // with OLLAMA_HOST pointing at FakeOllama (which starts without the model, and
-// LECTRA_LLM_PULL=1), once with nothing listening there.
+// LECTRA_LLM_PULL=1), once with nothing listening there, once streaming from a
+// FakeOllama that writes at a token rate, with a result cache.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeOllama } from "@lectra/fakes";
@@ -8,7 +12,7 @@ import { stripTags } from "@lectra/lecture";
 import type { PrepareModelResponse } from "@lectra/proto";
 import { DependencyError, llmClient, statusName, type LlmClient } from "@lectra/clients";
 import { startService, type ServiceProcess } from "@lectra/testing";
-import { deadUrl } from "./testing/engines";
+import { collect, deadUrl } from "./testing/engines";
 
 const MODEL = "llama3.1:8b";
 const topic = { source: { $case: "topic" as const, value: "how vaccines work" } };
@@ -82,7 +86,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
     assert.deepEqual(outline.warnings, []);
 
     for (let i = 0; i < outline.slideTitles.length; i++) {
-      const { slide, warnings } = await llm.writeSlide({ language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
+      const { slide, warnings } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
       assert.ok(slide);
       assert.equal(slide.index, i);
       assert.equal(slide.title, outline.slideTitles[i]);
@@ -91,7 +95,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
       assert.ok(slide.imageQuery);
       assert.deepEqual(warnings, []);
 
-      const tagged = await llm.tagProsody({ language: "", slide });
+      const tagged = await llm.tagProsody({ endsAt: 0, language: "", slide });
       assert.equal(tagged.engine, "ollama");
       assert.equal(stripTags(tagged.taggedNarration), slide.narration);
       assert.match(tagged.taggedNarration, /\[pause=\d+ms\]$/);
@@ -102,7 +106,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
   test("a topic lecture is asked for in the request's language, named in words; a tag that is not one is refused", async () => {
     fake.chats.length = 0;
     const outline = await llm.outline({ source: topic, slideCount: 2, language: "hi" });
-    await llm.writeSlide({ source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0, language: "hi" });
+    await llm.writeSlide({ slideCount: 0, source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0, language: "hi" });
     const asked = fake.chats.map((c) => c.messages.at(-1)!.content);
     assert.deepEqual(fake.chats.map((c) => c.kind), ["outline", "slide"]);
     assert.match(asked[0], /^Language: write the title and every slide title in Hindi\.$/m);
@@ -126,13 +130,13 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
 
     fake.answer("slide", "schema-breaking");
     await assert.rejects(
-      llm.writeSlide({ language: "", source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
+      llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
       rpcFailure("INTERNAL", 'the model llama3.1:8b answered slide 2 with no "narration" (after one repair)'),
     );
 
     fake.answer("tags", "changes-words");
     const slide = { index: 0, title: "What they are", bullets: ["Antigens", "Memory cells"], narration: "A vaccine trains the immune system. It is safe.", imageQuery: "" };
-    const tagged = await llm.tagProsody({ language: "", slide });
+    const tagged = await llm.tagProsody({ endsAt: 0, language: "", slide });
     assert.equal(tagged.engine, "rules");
     assert.deepEqual(tagged.warnings, ["the model changed the narration's words; tagged by rules instead"]);
     assert.equal(stripTags(tagged.taggedNarration), slide.narration);
@@ -166,11 +170,79 @@ describe("with nothing listening at OLLAMA_HOST", () => {
     const script = { source: { $case: "script" as const, value: "# Tides\n\n## The moon\n\nThe moon pulls the sea. That makes tides.\n" } };
     const outline = await llm.outline({ language: "", source: script, slideCount: 0 });
     assert.deepEqual([outline.engine, outline.title, outline.slideTitles], ["script", "Tides", ["The moon"]]);
-    const { slide } = await llm.writeSlide({ language: "", source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    const { slide } = await llm.writeSlide({ slideCount: 0, language: "", source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
     assert.ok(slide);
-    const tagged = await llm.tagProsody({ language: "", slide });
+    const tagged = await llm.tagProsody({ endsAt: 0, language: "", slide });
     assert.equal(tagged.engine, "rules");
     assert.deepEqual(tagged.warnings, []);
     assert.equal(stripTags(tagged.taggedNarration), "The moon pulls the sea. That makes tides.");
+  });
+});
+
+describe("streamed, from Ollama writing at a token rate (FakeOllama), with a result cache", () => {
+  let fake: FakeOllama;
+  let cacheDir: string;
+  let service: ServiceProcess;
+  let llm: LlmClient;
+
+  before(async () => {
+    fake = new FakeOllama({ tokensPerSecond: 100, latencyMs: (kind) => (kind === "tags" ? 0 : 800) });
+    await fake.start();
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-llm-cache-"));
+    service = await startService("llm", {
+      env: { OLLAMA_HOST: fake.url, LECTRA_LLM_PULL: "", LECTRA_LLM_PROVIDER: "", LECTRA_LLM_MODEL: "", LECTRA_CACHE_MAX_MB: "16", LECTRA_CACHE_DIR: cacheDir },
+    });
+    llm = llmClient(service.address);
+  });
+
+  after(async () => {
+    llm?.downstream.close();
+    assert.equal(await service?.stop(), 0);
+    await fake?.stop();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  /** Each message with the epoch ms it arrived at, as the fake records its times. */
+  async function timed<T>(messages: AsyncIterable<T>): Promise<Array<{ at: number; message: T }>> {
+    const out: Array<{ at: number; message: T }> = [];
+    for await (const message of messages) out.push({ at: performance.timeOrigin + performance.now(), message });
+    return out;
+  }
+
+  test("StreamOutline sends each slide title while the model is still writing; the second time it is the cached outline in one message", async () => {
+    const request = { source: topic, slideCount: 4, language: "" };
+    const messages = await timed(llm.streamOutline({ request }));
+    const chat = fake.chats.find((c) => c.kind === "outline")!;
+    assert.equal(chat.stream, true);
+    assert.deepEqual(messages.map((m) => [m.message.outline!.slideTitles.length, m.message.complete]), [[0, false], [1, false], [2, false], [3, false], [4, false], [4, true]]);
+    const first = messages[1];
+    assert.equal(first.message.outline!.slideTitles[0], "What how vaccines work is");
+    assert.ok(first.at < chat.endedAt - 100, `slide 1's title arrived ${Math.round(chat.endedAt - first.at)} ms before the model was done`);
+    const outline = messages.at(-1)!.message.outline!;
+    assert.deepEqual([outline.engine, outline.title, outline.warnings], ["ollama", "Understanding how vaccines work", []]);
+
+    const chats = fake.chats.length;
+    assert.deepEqual(await collect(llm.streamOutline({ request })), [{ outline, complete: true }]);
+    assert.deepEqual(await llm.outline(request), outline, "Outline finds the streamed answer too");
+    assert.equal(fake.chats.length, chats, "the model was not asked again");
+  });
+
+  test("StreamSlide from the titles so far: the image query arrives before the narration, the narration by sentences, and WriteSlide answers from the cache", async () => {
+    const request = { source: topic, lectureTitle: "Understanding how vaccines work", slideTitles: ["What how vaccines work is"], slideIndex: 0, slideCount: 4, language: "" };
+    const messages = await timed(llm.streamSlide({ request }));
+    const chat = fake.chats.filter((c) => c.kind === "slide").at(-1)!;
+    assert.match(chat.messages.at(-1)!.content, /^Slides so far:\n1\. What how vaccines work is\n\nWrite slide 1 of 4: What how vaccines work is$/m);
+    const query = messages.find((m) => m.message.slide!.imageQuery !== "")!;
+    assert.equal(query.message.slide!.narration, "", "the image query comes before the narration");
+    assert.ok(query.at < chat.endedAt - 200, `the image query arrived ${Math.round(chat.endedAt - query.at)} ms before the model was done`);
+    const narrations = [...new Set(messages.map((m) => m.message.slide!.narration))];
+    assert.ok(narrations.length >= 4 && narrations.every((n, i) => i === 0 || n.startsWith(narrations[i - 1])), narrations.join(" | "));
+    const last = messages.at(-1)!.message;
+    assert.equal(last.complete, true);
+    assert.deepEqual(last.warnings, []);
+
+    const chats = fake.chats.length;
+    assert.deepEqual(await llm.writeSlide(request), { slide: last.slide, warnings: [] });
+    assert.equal(fake.chats.length, chats);
   });
 });

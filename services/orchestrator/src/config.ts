@@ -14,6 +14,12 @@ export interface OrchestratorConfig {
   resumeInterrupted: boolean;
   /** Finished jobs older than this many days are deleted; 0 keeps them. */
   retentionDays: number;
+  /**
+   * Stream the model's answers into the next stages (a slide starts when the
+   * outline names it, its speech when its first sentences are written);
+   * LECTRA_STREAMING=off waits for each whole answer, as before.
+   */
+  streaming: boolean;
 }
 
 export function orchestratorConfig(env: NodeJS.ProcessEnv = process.env): OrchestratorConfig {
@@ -27,5 +33,13 @@ export function orchestratorConfig(env: NodeJS.ProcessEnv = process.env): Orches
     slidesAtOnce: envInt("LECTRA_JOB_SLIDES_AT_ONCE", 12, { min: 1, max: 1000, env }),
     resumeInterrupted: envString("LECTRA_RESUME_INTERRUPTED", "", env) === "1",
     retentionDays: envInt("LECTRA_JOB_RETENTION_DAYS", 0, { min: 0, max: 36_500, env }),
+    streaming: onOff("LECTRA_STREAMING", true, env),
   };
+}
+
+function onOff(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
+  const value = envString(name, fallback ? "on" : "off", env).toLowerCase();
+  if (value === "on") return true;
+  if (value === "off") return false;
+  throw new Error(`${name} must be "on" or "off", not "${value}"`);
 }

@@ -21,7 +21,7 @@ async function main() {
   const clients = { llm: llmClient(), images: imagesClient(), slides: slidesClient(), speech: speechClient(), video: videoClient() };
   for (const c of Object.values(clients)) log.info(`${c.downstream.service} at ${c.downstream.address}`, { deadlineMs: c.downstream.timeoutMs });
   const jobs = new Jobs(store, clients, telemetry.tracer, log, config);
-  log.info("admission", { maxJobs: config.maxRunning, maxQueuedJobs: config.maxQueued, slidesAtOnce: config.slidesAtOnce });
+  log.info("admission", { maxJobs: config.maxRunning, maxQueuedJobs: config.maxQueued, slidesAtOnce: config.slidesAtOnce, streaming: config.streaming });
   if (config.resumeInterrupted) void jobs.resumeInterrupted().then((ids) => ids.length && log.info("resumed interrupted jobs", { jobs: ids.join(",") }));
   if (config.retentionDays > 0) {
     const sweep = () =>

@@ -29,10 +29,11 @@ describe("replicas of a service share a job's calls", () => {
     assert.equal(result.job?.state, JobState.JOB_STATE_SUCCEEDED, result.error?.message);
   });
 
-  it("both speech replicas synthesised slides, six calls in all", () => {
+  it("both speech replicas synthesised slides, twelve calls in all", () => {
     const counts = stack.replicas.get("speech")!.map((r) => callsServed(r.logs(), "Synthesize"));
     assert.ok(counts.every((n) => n > 0), `Synthesize calls per replica: ${counts.join(", ")}`);
-    assert.equal(counts[0] + counts[1], 6);
+    // Each slide's two sentences are two parts of its narration (pipeline/narration-parts.ts), spoken side by side.
+    assert.equal(counts[0] + counts[1], 12);
   });
 
   it("both slides replicas rendered frames", () => {

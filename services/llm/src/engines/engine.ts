@@ -2,7 +2,7 @@
 // a ProsodyTagger marks narration up with [rate], [pitch] and [pause] tags; a
 // LanguageModel is a model server (Ollama, OpenAI-compatible) that the
 // model-backed writer and tagger ask for JSON.
-import type { LectureSource, Slide } from "@lectra/proto";
+import type { LectureSource, NarrationEnd, Slide } from "@lectra/proto";
 import type { CircuitBreaker } from "@lectra/resilience";
 
 export interface Outline {
@@ -10,16 +10,46 @@ export interface Outline {
   slideTitles: string[];
 }
 
+/** What a slide is written from: the outline, or (from a streamed outline) its titles up to the slide. */
+export interface SlidePlan extends Outline {
+  /** How many slides there are in all when slideTitles holds only the first ones; unset or 0: as many as slideTitles holds. */
+  slideCount?: number;
+}
+
 /** What a writer or tagger produced, with anything a person may want to know about how. */
 export interface Warned {
   warnings: string[];
+}
+
+/**
+ * An outline as it is written: the title once it is complete ("" before), the
+ * slide titles complete so far. A title once given never changes: each outline
+ * so far starts with the titles of the one before. The last is the whole
+ * outline, validated, with the warnings.
+ */
+export interface OutlineSoFar extends Outline, Warned {
+  complete: boolean;
+}
+
+/**
+ * A slide as it is written: each field once it is complete, the narration up to
+ * the end of its last complete sentence. The last is the whole slide, validated,
+ * with the warnings (after a repair round its text may differ from what came before).
+ */
+export interface SlideSoFar extends Warned {
+  slide: Slide;
+  complete: boolean;
 }
 
 /** `language` is the lecture's (BCP 47, canonical): what a topic lecture is written in; a script is taken as written. */
 export interface LectureWriter {
   readonly name: string;
   outline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): Promise<Outline & Warned>;
-  writeSlide(source: LectureSource, outline: Outline, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned>;
+  writeSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned>;
+  /** The outline as it is written; the last one is complete. Yields only when something changed. */
+  streamOutline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): AsyncGenerator<OutlineSoFar>;
+  /** The slide as it is written; the last one is complete. Yields only when something changed. */
+  streamSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): AsyncGenerator<SlideSoFar>;
 }
 
 export interface TaggedNarration extends Warned {
@@ -28,10 +58,13 @@ export interface TaggedNarration extends Warned {
   engine: string;
 }
 
-/** `language` is the narration's (BCP 47, canonical): where its sentences end. */
+/**
+ * `language` is the narration's (BCP 47, canonical): where its sentences end;
+ * `endsAt` what its last sentence ends (TagProsodyRequest.ends_at; the slide by default).
+ */
 export interface ProsodyTagger {
   readonly name: string;
-  tag(slide: Slide, language: string, signal: AbortSignal): Promise<TaggedNarration>;
+  tag(slide: Slide, language: string, signal: AbortSignal, endsAt?: NarrationEnd): Promise<TaggedNarration>;
 }
 
 export interface ChatMessage {
@@ -73,6 +106,12 @@ export interface LanguageModel {
   readonly availability: CircuitBreaker;
   /** The model's answer text; throws RpcErrors a person can act on. */
   chat(request: JsonChat, signal: AbortSignal): Promise<string>;
+  /**
+   * The model's answer text as it is generated, in pieces (deltas) to be
+   * concatenated; throws as chat() does. Retried only before its first delta:
+   * a failure after it ends the stream with an error.
+   */
+  chatStream(request: JsonChat, signal: AbortSignal): AsyncIterable<string>;
   /**
    * Throws FAILED_PRECONDITION, saying what to run, when the model cannot be used now.
    * A probe gives up at the first connection error (see JsonChat.probe).

@@ -3,8 +3,11 @@
 // across jobs), a deadline per try combined with the caller's cancellation, and
 // retries with backoff only where a second try can succeed (connection errors,
 // 5xx). A try that ran into its deadline is not repeated: a model that needed
-// the whole deadline once will need it again, and the caller is waiting.
-import { SpanStatusCode, trace } from "@opentelemetry/api";
+// the whole deadline once will need it again, and the caller is waiting. A
+// streamed call holds its slot and its deadline for the whole stream, and is
+// tried again only before its first delta: after that the caller has acted on
+// part of an answer, and a second answer would not continue it.
+import { context, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
 import type { Logger } from "@lectra/service-kit";
 import pLimit, { type LimitFunction } from "p-limit";
@@ -27,6 +30,11 @@ const DROPPED = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSE
 
 function* causes(error: unknown): Generator<unknown> {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) yield e;
+}
+
+/** A streamed answer that ended without the server saying it was done: the answer is cut off. */
+export class StreamCutShort extends Error {
+  override name = "StreamCutShort";
 }
 
 /** Our own deadline for one try ran out (AbortSignal.timeout). */
@@ -77,30 +85,42 @@ export class ModelCalls {
    * Runs `work` as one model call: waits for a free slot, then tries it, each
    * try with its own deadline, as one span "llm.model_call".
    */
+  private attributes(name: string) {
+    return { "lectra.llm.engine": this.engine, "lectra.llm.model": this.model, "lectra.llm.call": name };
+  }
+
+  /** Tries `work` until it succeeds or may not be tried again, each try with its own deadline. */
+  private tries<T>(name: string, span: Span, signal: AbortSignal, work: (trySignal: AbortSignal) => Promise<T>, probe: boolean): Promise<T> {
+    return withRetry(
+      (attempt) => {
+        signal.throwIfAborted();
+        span.setAttribute("lectra.llm.attempts", attempt);
+        return work(AbortSignal.any([signal, AbortSignal.timeout(this.limits.timeoutMs)]));
+      },
+      {
+        attempts: this.limits.attempts,
+        baseDelayMs: this.limits.baseDelayMs,
+        maxDelayMs: 8_000,
+        signal,
+        retryable: (error) => shouldRetry(error, probe),
+        onRetry: (error, attempt, delayMs) => {
+          const reason = isNetworkError(error) ? networkDetail(error) : error instanceof Error ? error.message : String(error);
+          span.addEvent("retry", { attempt, "delay_ms": delayMs, reason });
+          this.log.info(`${this.engine} ${name}: try ${attempt} failed, trying again in ${delayMs} ms`, { reason });
+        },
+      },
+    );
+  }
+
+  /**
+   * Runs `work` as one model call: waits for a free slot, then tries it, each
+   * try with its own deadline, as one span "llm.model_call".
+   */
   run<T>(name: string, signal: AbortSignal, work: (trySignal: AbortSignal) => Promise<T>, probe = false): Promise<T> {
-    const attributes = { "lectra.llm.engine": this.engine, "lectra.llm.model": this.model, "lectra.llm.call": name };
     return this.limit(() =>
-      trace.getTracer("lectra").startActiveSpan("llm.model_call", { attributes }, async (span) => {
+      trace.getTracer("lectra").startActiveSpan("llm.model_call", { attributes: this.attributes(name) }, async (span) => {
         try {
-          return await withRetry(
-            (attempt) => {
-              signal.throwIfAborted();
-              span.setAttribute("lectra.llm.attempts", attempt);
-              return work(AbortSignal.any([signal, AbortSignal.timeout(this.limits.timeoutMs)]));
-            },
-            {
-              attempts: this.limits.attempts,
-              baseDelayMs: this.limits.baseDelayMs,
-              maxDelayMs: 8_000,
-              signal,
-              retryable: (error) => shouldRetry(error, probe),
-              onRetry: (error, attempt, delayMs) => {
-                const reason = isNetworkError(error) ? networkDetail(error) : error instanceof Error ? error.message : String(error);
-                span.addEvent("retry", { attempt, "delay_ms": delayMs, reason });
-                this.log.info(`${this.engine} ${name}: try ${attempt} failed, trying again in ${delayMs} ms`, { reason });
-              },
-            },
-          );
+          return await this.tries(name, span, signal, work, probe);
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
           throw error;
@@ -109,5 +129,48 @@ export class ModelCalls {
         }
       }),
     );
+  }
+
+  /** A free slot; call the function it resolves with to give it back. */
+  private slot(): Promise<() => void> {
+    return new Promise((acquired) => void this.limit(() => new Promise<void>((release) => acquired(release))));
+  }
+
+  /**
+   * Runs `open` as one streamed model call, passing its deltas on: waits for a
+   * free slot and holds it until the stream ends, one span "llm.model_call" for
+   * the whole stream. A try's deadline covers its whole stream. A try that
+   * fails before its first delta is tried again like a call of `run`; a failure
+   * after it ends the call. Stopping early (the caller's `return`) closes the stream.
+   */
+  async *stream<T>(name: string, signal: AbortSignal, open: (trySignal: AbortSignal) => AsyncIterable<T>, probe = false): AsyncGenerator<T> {
+    const release = await this.slot();
+    const span = trace.getTracer("lectra").startSpan("llm.model_call", { attributes: { ...this.attributes(name), "lectra.llm.streamed": true } });
+    // The server's client calls happen inside the call's span, as with run.
+    const inSpan = <R>(fn: () => R): R => context.with(trace.setSpan(context.active(), span), fn);
+    let deltas: AsyncIterator<T> | undefined;
+    try {
+      const first = await this.tries(
+        name,
+        span,
+        signal,
+        async (trySignal) => {
+          const iterator = inSpan(() => open(trySignal)[Symbol.asyncIterator]());
+          deltas = iterator;
+          return inSpan(() => iterator.next());
+        },
+        probe,
+      );
+      if (!first.done) span.addEvent("first delta");
+      for (let next = first; !next.done; next = await inSpan(() => deltas!.next())) yield next.value;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      // Closes the stream when the caller stopped early; a no-op on one that ended.
+      await deltas?.return?.().catch(() => undefined);
+      span.end();
+      release();
+    }
   }
 }

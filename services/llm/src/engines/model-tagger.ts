@@ -8,10 +8,10 @@
 // are dropped the same way: the rules' segments are the ones the script was
 // checked against at the door.
 import { formatTag, parseSegments, SPEECH_LIMITS, speechExcess, tokenize, words } from "@lectra/lecture";
-import type { Slide } from "@lectra/proto";
+import type { NarrationEnd, Slide } from "@lectra/proto";
 import type { LanguageModel, ProsodyTagger, TaggedNarration } from "./engine";
 import { tagPrompt } from "./prompts";
-import { PAUSE_SLIDE_END_MS, tagNarration } from "./rule-tagger";
+import { endPauseMs, tagNarration } from "./rule-tagger";
 import { tagsSchema } from "./schemas";
 import { askForJson } from "./structured";
 
@@ -21,17 +21,17 @@ export const OVER_SPEECH_LIMITS =
   `(${SPEECH_LIMITS.segments} of up to ${SPEECH_LIMITS.segmentChars} characters); tagged by rules instead`;
 
 /** The model's tagged narration with every tag clamped to its range and a pause at the end, or undefined when its words are not the narration's. */
-export function acceptModelTags(tagged: string, narration: string): string | undefined {
+export function acceptModelTags(tagged: string, narration: string, endsAt?: NarrationEnd): string | undefined {
   if (words(tagged).join(" ") !== words(narration).join(" ")) return undefined;
   const tokens = tokenize(tagged.trim());
   const last = tokens.at(-1);
   const endsWithPause = typeof last !== "string" && last?.kind === "pause";
   const clamped = tokens.map((t) => (typeof t === "string" ? t : formatTag(t))).join("");
-  return endsWithPause ? clamped : `${clamped} ${formatTag({ kind: "pause", value: PAUSE_SLIDE_END_MS })}`;
+  return endsWithPause ? clamped : `${clamped} ${formatTag({ kind: "pause", value: endPauseMs(endsAt) })}`;
 }
 
-const byRules = (slide: Slide, language: string, warnings: string[]): TaggedNarration => ({
-  taggedNarration: tagNarration(slide.narration, language, slide.bullets),
+const byRules = (slide: Slide, language: string, warnings: string[], endsAt?: NarrationEnd): TaggedNarration => ({
+  taggedNarration: tagNarration(slide.narration, language, slide.bullets, endsAt),
   engine: "rules",
   warnings,
 });
@@ -47,9 +47,9 @@ export class ModelTagger implements ProsodyTagger {
     return this.model.engine;
   }
 
-  async tag(slide: Slide, language: string, signal: AbortSignal): Promise<TaggedNarration> {
+  async tag(slide: Slide, language: string, signal: AbortSignal, endsAt?: NarrationEnd): Promise<TaggedNarration> {
     const auto = this.mode === "auto";
-    if (auto && this.model.availability.isOpen) return byRules(slide, language, []);
+    if (auto && this.model.availability.isOpen) return byRules(slide, language, [], endsAt);
     let answer;
     try {
       answer = await askForJson(
@@ -59,12 +59,12 @@ export class ModelTagger implements ProsodyTagger {
       );
     } catch (error) {
       if (!auto || signal.aborted) throw error;
-      if (this.model.availability.isOpen) return byRules(slide, language, []);
-      return byRules(slide, language, [`the model could not tag the narration (${error instanceof Error ? error.message : String(error)}); tagged by rules instead`]);
+      if (this.model.availability.isOpen) return byRules(slide, language, [], endsAt);
+      return byRules(slide, language, [`the model could not tag the narration (${error instanceof Error ? error.message : String(error)}); tagged by rules instead`], endsAt);
     }
-    const tagged = acceptModelTags(answer.value.tagged_narration, slide.narration);
-    if (tagged === undefined) return byRules(slide, language, [...answer.warnings, WORDS_CHANGED]);
-    if (speechExcess(parseSegments(tagged).map((s) => s.text))) return byRules(slide, language, [...answer.warnings, OVER_SPEECH_LIMITS]);
+    const tagged = acceptModelTags(answer.value.tagged_narration, slide.narration, endsAt);
+    if (tagged === undefined) return byRules(slide, language, [...answer.warnings, WORDS_CHANGED], endsAt);
+    if (speechExcess(parseSegments(tagged).map((s) => s.text))) return byRules(slide, language, [...answer.warnings, OVER_SPEECH_LIMITS], endsAt);
     return { taggedNarration: tagged, engine: this.model.engine, warnings: answer.warnings };
   }
 }

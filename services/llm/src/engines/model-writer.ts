@@ -1,17 +1,27 @@
 // Writes a lecture from a topic with a language model: one call for the
 // outline, one per slide, each answer validated against its schema and
-// repaired once when it does not fit.
+// repaired once when it does not fit. Streamed, the outline and each slide are
+// handed out as they are written (answer-so-far.ts says what counts as written).
 import type { LectureSource, Slide } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
-import type { LanguageModel, LectureWriter, Outline, Warned } from "./engine";
+import { outlineSoFar, slideSoFar } from "./answer-so-far";
+import type { LanguageModel, LectureWriter, Outline, OutlineSoFar, SlidePlan, SlideSoFar, Warned } from "./engine";
 import { outlinePrompt, slidePrompt } from "./prompts";
-import { outlineSchema, slideSchema } from "./schemas";
-import { askForJson } from "./structured";
+import { outlineSchema, slideSchema, type SlideAnswer } from "./schemas";
+import { askForJson, streamJson, type Question } from "./structured";
 
 function topicOf(source: LectureSource): string {
   if (source.source?.$case !== "topic") throw new Error("the model writer needs a topic");
   return source.source.value.trim();
 }
+
+const slideOf = (index: number, value: SlideAnswer): Slide => ({
+  index,
+  title: value.title,
+  bullets: value.bullets,
+  narration: value.narration,
+  imageQuery: value.image_query,
+});
 
 export class ModelWriter implements LectureWriter {
   constructor(private readonly model: LanguageModel) {}
@@ -20,27 +30,75 @@ export class ModelWriter implements LectureWriter {
     return this.model.engine;
   }
 
+  private outlineQuestion(source: LectureSource, slideCount: number, language: string) {
+    const schema = outlineSchema(slideCount);
+    return { what: "the outline", name: "outline", schema, messages: outlinePrompt(topicOf(source), slideCount, language) };
+  }
+
   async outline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): Promise<Outline & Warned> {
-    const { value, warnings } = await askForJson(
-      this.model,
-      { what: "the outline", name: "outline", schema: outlineSchema(slideCount), messages: outlinePrompt(topicOf(source), slideCount, language) },
-      signal,
-    );
+    const { value, warnings } = await askForJson(this.model, this.outlineQuestion(source, slideCount, language), signal);
     return { title: value.title, slideTitles: value.slides, warnings };
   }
 
-  async writeSlide(source: LectureSource, outline: Outline, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {
-    topicOf(source);
-    if (!outline.title.trim()) throw invalidArgument("lecture_title", "is empty; send the title the outline gave");
-    if (outline.slideTitles.some((t) => !t.trim())) throw invalidArgument("slide_titles", "has an empty title; send the titles the outline gave");
-    if (index >= outline.slideTitles.length) {
-      throw invalidArgument("slide_index", `${index} is outside the ${outline.slideTitles.length} slide titles sent in slide_titles`);
+  /**
+   * Each time the title or another slide title is complete, the outline so far.
+   * What was handed out stays: when the answer needed the repair round, the
+   * last outline keeps the titles already given and takes only the rest from
+   * the repaired answer (which has every title, so none go missing).
+   */
+  async *streamOutline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): AsyncGenerator<OutlineSoFar> {
+    const question = this.outlineQuestion(source, slideCount, language);
+    let title = "";
+    const slideTitles: string[] = [];
+    for await (const answer of streamJson(this.model, question, signal)) {
+      if (answer.complete) {
+        yield {
+          title: title || answer.value.title,
+          slideTitles: [...slideTitles, ...answer.value.slides.slice(slideTitles.length)],
+          warnings: answer.warnings,
+          complete: true,
+        };
+        return;
+      }
+      const soFar = outlineSoFar(answer.partial, question.schema, slideCount);
+      const grown = (!title && soFar.title !== "") || soFar.slideTitles.length > slideTitles.length;
+      if (!grown) continue;
+      title ||= soFar.title;
+      slideTitles.push(...soFar.slideTitles.slice(slideTitles.length));
+      yield { title, slideTitles: [...slideTitles], warnings: [], complete: false };
     }
-    const { value, warnings } = await askForJson(
-      this.model,
-      { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages: slidePrompt(outline.title, outline.slideTitles, index, language) },
-      signal,
-    );
-    return { slide: { index, title: value.title, bullets: value.bullets, narration: value.narration, imageQuery: value.image_query }, warnings };
+  }
+
+  private slideQuestion(source: LectureSource, plan: SlidePlan, index: number, language: string): Question<SlideAnswer> {
+    topicOf(source);
+    if (!plan.title.trim()) throw invalidArgument("lecture_title", "is empty; send the title the outline gave");
+    if (plan.slideTitles.some((t) => !t.trim())) throw invalidArgument("slide_titles", "has an empty title; send the titles the outline gave");
+    if (index >= plan.slideTitles.length) {
+      throw invalidArgument("slide_index", `${index} is outside the ${plan.slideTitles.length} slide titles sent in slide_titles`);
+    }
+    const messages = slidePrompt(plan.title, plan.slideTitles, index, language, plan.slideCount ?? 0);
+    return { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages };
+  }
+
+  async writeSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {
+    const { value, warnings } = await askForJson(this.model, this.slideQuestion(source, plan, index, language), signal);
+    return { slide: slideOf(index, value), warnings };
+  }
+
+  /** The slide so far each time a field or another sentence of the narration is complete, then the whole slide. */
+  async *streamSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): AsyncGenerator<SlideSoFar> {
+    const question = this.slideQuestion(source, plan, index, language);
+    let last = JSON.stringify(slideSoFar({ type: "object", fields: new Map(), complete: false }, index, language));
+    for await (const answer of streamJson(this.model, question, signal)) {
+      if (answer.complete) {
+        yield { slide: slideOf(index, answer.value), warnings: answer.warnings, complete: true };
+        return;
+      }
+      const slide = slideSoFar(answer.partial, index, language);
+      const seen = JSON.stringify(slide);
+      if (seen === last) continue;
+      last = seen;
+      yield { slide, warnings: [], complete: false };
+    }
   }
 }

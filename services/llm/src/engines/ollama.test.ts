@@ -7,6 +7,7 @@ import type { LectureSource } from "@lectra/proto";
 import { RpcError, statusName } from "@lectra/service-kit";
 import { ModelWriter } from "./model-writer";
 import { collect, deadUrl, live, MODEL, ollamaAt } from "../testing/engines";
+import type { OutlineSoFar } from "./engine";
 import { UnusableAnswerError } from "./structured";
 
 const topic: LectureSource = { source: { $case: "topic", value: "ocean tides" } };
@@ -24,6 +25,7 @@ afterEach(() => {
   fake.models.add(MODEL);
   for (const kind of ["outline", "slide", "tags"] as const) delete fake.modes[kind];
   fake.latencyMs = undefined;
+  fake.tokensPerSecond = undefined;
   fake.pullError = undefined;
   fake.chats.length = 0;
   fake.pulls.length = 0;
@@ -242,4 +244,144 @@ test("a topic lecture is written in the request's language: both prompts name it
   assert.match(slideAsked, /^Language: write the title, the bullets and the narration in Brazilian Portuguese\.$/m);
   assert.match(slideAsked, /3 to 6 full sentences of plain spoken Brazilian Portuguese/);
   assert.match(slideAsked, /"image_query": two to four English words .* in English whatever the lecture's language/);
+});
+
+/** Epoch ms, as the fakes record their times. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** Each thing a stream yields, with when it came. */
+async function timed<T>(items: AsyncIterable<T>): Promise<Array<{ at: number; item: T }>> {
+  const out: Array<{ at: number; item: T }> = [];
+  for await (const item of items) out.push({ at: now(), item });
+  return out;
+}
+
+test("a streamed outline hands out each slide title as it is written, well before the model is done", async () => {
+  fake.latencyMs = 900;
+  fake.tokensPerSecond = 80;
+  const outlines = await timed(writer().streamOutline(topic, 5, "en", live()));
+  const [chat] = fake.chats;
+  assert.equal(chat.stream, true);
+  assert.deepEqual(outlines.map((o) => [o.item.slideTitles.length, o.item.complete]), [[0, false], [1, false], [2, false], [3, false], [4, false], [5, false], [5, true]]);
+  const whole = await writer().outline(topic, 5, "en", live());
+  assert.deepEqual(outlines.at(-1)!.item, { ...whole, complete: true });
+  const firstTitle = outlines[1];
+  assert.ok(firstTitle.at < chat.endedAt - 150, `the first slide title came ${Math.round(chat.endedAt - firstTitle.at)} ms before the answer ended`);
+  assert.ok(outlines.at(-2)!.at <= chat.endedAt + 50, "the last title came before the answer's end (give or take the reading)");
+  assert.ok(chat.chunks.length > 20, "the answer came in many pieces");
+});
+
+test("a streamed slide hands out its image query before its narration, and the narration by sentences", async () => {
+  fake.latencyMs = 700;
+  fake.tokensPerSecond = 150;
+  const slides = await timed(writer().streamSlide(topic, outline, 1, "en", live()));
+  const [chat] = fake.chats;
+  const firstNarration = slides.findIndex((s) => s.item.slide.narration !== "");
+  const firstQuery = slides.findIndex((s) => s.item.slide.imageQuery !== "");
+  assert.ok(firstQuery >= 0 && firstQuery < firstNarration, "the image query came first");
+  assert.ok(slides[firstQuery].at < chat.endedAt - 150, `the image query came ${Math.round(chat.endedAt - slides[firstQuery].at)} ms before the answer ended`);
+  const narrations = [...new Set(slides.map((s) => s.item.slide.narration))];
+  assert.ok(narrations.length >= 4, "sentence by sentence");
+  assert.ok(narrations.every((n, i) => i === 0 || n.startsWith(narrations[i - 1])));
+  assert.ok(narrations.slice(1).every((n) => /[.!?]$/.test(n)), "always whole sentences");
+  const last = slides.at(-1)!.item;
+  assert.equal(last.complete, true);
+  assert.deepEqual(last.warnings, []);
+  assert.deepEqual(last.slide, (await writer().writeSlide(topic, outline, 1, "en", live())).slide);
+});
+
+test("a streamed answer that is cut off gets the repair round, and keeps the titles it gave", async () => {
+  fake.answer("outline", "fixed-after-repair");
+  fake.tokensPerSecond = 2000;
+  const outlines = (await collect(writer().streamOutline(topic, 5, "en", live()))) as OutlineSoFar[];
+  assert.deepEqual(fake.chats.map((c) => [c.stream, c.repair]), [[true, false], [false, true]], "the repair is asked for whole");
+  const given = outlines.at(-2)!.slideTitles;
+  assert.ok(given.length >= 1 && given.length < 5, `${given.length} titles came before the answer broke off`);
+  const last = outlines.at(-1)!;
+  assert.equal(last.complete, true);
+  assert.deepEqual(last.slideTitles.slice(0, given.length), given);
+  assert.equal(last.slideTitles.length, 5);
+  assert.deepEqual(last.warnings, ["the model's first answer for the outline was unusable (JSON that was cut off before it ended); a second answer repaired it"]);
+});
+
+test("a connection dropped in the middle of a stream fails it with a clear error, and is not tried again", async () => {
+  fake.tokensPerSecond = 1000;
+  fake.failNext(1, "close-mid-stream");
+  const seen: OutlineSoFar[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const o of writer().streamOutline(topic, 5, "en", live())) seen.push(o);
+    })(),
+    rpcError("UNAVAILABLE", new RegExp(`^Ollama at ${fake.url} dropped the connection while answering the outline \\(.+\\)$`)),
+  );
+  assert.ok(seen.length >= 1 && seen.every((o) => !o.complete), "part of the outline came before the drop");
+  assert.equal(fake.chats.length, 1);
+});
+
+test("a streamed call that fails before its first token is tried again", async () => {
+  const before = chatRequests();
+  fake.tokensPerSecond = 1000;
+  fake.failNext(1, 503);
+  const outlines = await collect(writer().streamOutline(topic, 3, "en", live()));
+  assert.equal(outlines.at(-1)!.slideTitles.length, 3);
+  assert.equal(chatRequests() - before, 2);
+});
+
+test("the deadline of a streamed call covers the whole stream", async () => {
+  // The outline's ~35 tokens take 1.4 s: the first comes at once, the last after the deadline.
+  fake.latencyMs = 1_500;
+  fake.tokensPerSecond = 25;
+  await assert.rejects(
+    collect(writer({ timeoutMs: 600 }).streamOutline(topic, 3, "en", live())),
+    rpcError("UNAVAILABLE", `Ollama at ${fake.url} did not answer the outline within 0.6 s (LECTRA_LLM_CALL_TIMEOUT_MS)`),
+  );
+  assert.ok(fake.chats[0].chunks.length > 0, "the stream had started");
+  assert.equal(fake.chats.length, 1);
+});
+
+test("a streamed call holds its concurrency slot until its stream ends", async () => {
+  fake.latencyMs = 300;
+  fake.tokensPerSecond = 400;
+  const w = writer({ concurrency: 1 });
+  await Promise.all([collect(w.streamSlide(topic, outline, 0, "en", live())), collect(w.streamSlide(topic, outline, 1, "en", live()))]);
+  const [first, second] = fake.chats;
+  assert.ok(second.arrivedAt >= first.endedAt - 5, `the second call was sent ${Math.round(first.endedAt - second.arrivedAt)} ms before the first ended`);
+});
+
+test("a caller that stops reading closes the stream", async () => {
+  fake.latencyMs = 1_000;
+  fake.tokensPerSecond = 50;
+  for await (const soFar of writer().streamOutline(topic, 5, "en", live())) {
+    if (soFar.title) break;
+  }
+  await new Promise((r) => setTimeout(r, 150));
+  const [chat] = fake.chats;
+  assert.ok(chat.endedAt > 0 && chat.endedAt < chat.arrivedAt + 900, "the answer ended early");
+  const written = chat.chunks.length;
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(chat.chunks.length, written, "nothing more was written");
+});
+
+test("a streamed call for a missing model is FAILED_PRECONDITION, as a whole one is", async () => {
+  fake.models.clear();
+  fake.tokensPerSecond = 100;
+  await assert.rejects(collect(writer().streamOutline(topic, 3, "en", live())), rpcError("FAILED_PRECONDITION", /is not in Ollama at .*: run "ollama pull llama3\.1:8b"/));
+});
+
+test("a stream that ends without its done message is an answer cut short", async () => {
+  const http = await import("node:http");
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    res.end(JSON.stringify({ model: MODEL, created_at: new Date().toISOString(), message: { role: "assistant", content: '{"title": ' }, done: false }) + "\n");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    await assert.rejects(
+      collect(new ModelWriter(ollamaAt(host)).streamOutline(topic, 3, "en", live())),
+      rpcError("UNAVAILABLE", `Ollama at ${host} ended its answer to the outline before it was done`),
+    );
+  } finally {
+    server.close();
+  }
 });

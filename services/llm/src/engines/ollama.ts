@@ -1,13 +1,13 @@
 // Ollama (https://ollama.com), through the `ollama` package: chat with a JSON
-// schema as `format` (structured outputs), the model list to check the model is
-// there, and a streamed pull when LECTRA_LLM_PULL=1. Each call gets its own
+// schema as `format` (structured outputs), whole or streamed, the model list to
+// check the model is there, and a streamed pull when LECTRA_LLM_PULL=1. Each call gets its own
 // lightweight client whose fetch carries that call's signal, so a call can be
 // cancelled on its own; the global fetch (undici) keeps connections alive.
 import { CircuitBreaker, HttpStatusError, isNetworkError } from "@lectra/resilience";
 import { cancelled, failedPrecondition, unavailable } from "@lectra/service-kit";
 import { Ollama } from "ollama";
 import type { JsonChat, LanguageModel, ModelProgress } from "./engine";
-import { cannotConnect, isDeadline, networkDetail, type ModelCalls } from "./model-calls";
+import { cannotConnect, isDeadline, networkDetail, StreamCutShort, type ModelCalls } from "./model-calls";
 
 /** How long the auto tagger leaves a model alone after finding it absent. */
 export const AVAILABILITY_COOL_DOWN_MS = 5 * 60_000;
@@ -63,6 +63,8 @@ export class OllamaModel implements LanguageModel {
       );
     } else if (isNetworkError(error)) {
       explained = unavailable(`Ollama at ${this.host} dropped the connection while answering ${what} (${networkDetail(error)})`);
+    } else if (error instanceof StreamCutShort) {
+      explained = unavailable(`Ollama at ${this.host} ended its answer to ${what} before it was done`);
     } else if (error instanceof HttpStatusError && error.status === 404) {
       absent = true;
       explained = this.missingModel();
@@ -95,6 +97,36 @@ export class OllamaModel implements LanguageModel {
       return content;
     } catch (error) {
       throw this.explain(error, signal, `the ${request.name}`);
+    }
+  }
+
+  async *chatStream(request: JsonChat, signal: AbortSignal): AsyncGenerator<string> {
+    try {
+      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(request, trySignal), request.probe);
+      this.availability.succeeded();
+    } catch (error) {
+      throw this.explain(error, signal, `the ${request.name}`);
+    }
+  }
+
+  /** One streamed try: the text of each NDJSON message until the one that says done. */
+  private async *deltas(request: JsonChat, trySignal: AbortSignal): AsyncGenerator<string> {
+    const parts = await this.client(trySignal)
+      .chat({ model: this.model, messages: request.messages, format: request.schema, stream: true, options: { temperature: 0.3 } })
+      .catch(asHttpError(`${this.host}/api/chat`));
+    let done = false;
+    try {
+      for await (const part of parts) {
+        if (part.message?.content) yield part.message.content;
+        done ||= part.done;
+      }
+    } catch (error) {
+      // ollama-js says so in words when the body ended before a message with done: true.
+      if (error instanceof Error && /did not receive done/i.test(error.message)) throw new StreamCutShort(error.message);
+      throw error;
+    } finally {
+      // A caller that stopped early, or a failure: close the connection rather than read an answer nobody wants.
+      if (!done) parts.abort();
     }
   }
 

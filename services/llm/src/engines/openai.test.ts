@@ -6,7 +6,7 @@ import type { LectureSource } from "@lectra/proto";
 import { RpcError, statusName } from "@lectra/service-kit";
 import { ModelTagger } from "./model-tagger";
 import { ModelWriter } from "./model-writer";
-import { strictSchema } from "./openai";
+import { serverSentData, strictSchema } from "./openai";
 import { collect, deadUrl, live, openaiAt } from "../testing/engines";
 
 const topic: LectureSource = { source: { $case: "topic", value: "photosynthesis" } };
@@ -19,6 +19,8 @@ before(async () => {
 });
 afterEach(() => {
   for (const kind of ["outline", "slide", "tags"] as const) delete fake.modes[kind];
+  fake.latencyMs = undefined;
+  fake.tokensPerSecond = undefined;
   fake.listsModels = true;
   fake.completions.length = 0;
 });
@@ -114,4 +116,69 @@ test("5xx is retried", async () => {
   fake.failNext(2, 502);
   const outline = await new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY })).outline(topic, 3, "en", live());
   assert.equal(outline.slideTitles.length, 3);
+});
+
+async function* bytesOf(pieces: string[]): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield new TextEncoder().encode(piece);
+}
+
+test("server-sent events are read whatever the line ends and however the bytes are cut", async () => {
+  const body = ': a comment\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: two\ndata:lines\n\ndata: é\r\rdata: [DONE]';
+  const expected = ['{"a":1}', "two\nlines", "é", "[DONE]"];
+  assert.deepEqual(await collect(serverSentData(bytesOf([body]))), expected);
+  const bytes = new TextEncoder().encode(body);
+  for (const size of [1, 2, 3, 5]) {
+    const pieces: Uint8Array[] = [];
+    for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+    assert.deepEqual(await collect(serverSentData((async function* () { yield* pieces; })())), expected, `pieces of ${size} bytes`);
+  }
+});
+
+test("a streamed outline hands out each title as it is written, asked for with stream: true and the same json_schema", async () => {
+  fake.latencyMs = 800;
+  fake.tokensPerSecond = 80;
+  const writer = new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY }));
+  const outlines: Array<{ at: number; titles: number; complete: boolean }> = [];
+  for await (const o of writer.streamOutline(topic, 4, "en", live())) {
+    outlines.push({ at: performance.timeOrigin + performance.now(), titles: o.slideTitles.length, complete: o.complete });
+  }
+  assert.deepEqual(outlines.map((o) => [o.titles, o.complete]), [[0, false], [1, false], [2, false], [3, false], [4, false], [4, true]]);
+  const [completion] = fake.completions;
+  assert.equal(completion.stream, true);
+  assert.equal((completion.responseFormat as { json_schema: { name: string } }).json_schema.name, "outline");
+  assert.ok(outlines[1].at < completion.endedAt - 200, `the first title came ${Math.round(completion.endedAt - outlines[1].at)} ms before the answer ended`);
+  const body = fake.requests.filter((r) => r.url === "/v1/chat/completions").at(-1)!.body as { stream?: boolean; response_format: unknown };
+  assert.equal(body.stream, true);
+});
+
+test("a streamed slide that is cut off gets the repair round; a connection dropped mid-stream is an UNAVAILABLE error", async () => {
+  fake.tokensPerSecond = 2000;
+  fake.answer("slide", "fixed-after-repair");
+  const writer = new ModelWriter(openaiAt(fake.baseUrl, { apiKey: KEY }));
+  const outline = { title: "Photosynthesis", slideTitles: ["What it is", "Why it matters"] };
+  const slides = await collect(writer.streamSlide(topic, outline, 0, "en", live()));
+  assert.deepEqual(fake.completions.map((c) => [c.stream, c.repair]), [[true, false], [false, true]]);
+  assert.equal(slides.at(-1)!.complete, true);
+  assert.match(slides.at(-1)!.warnings[0], /first answer for slide 1 was unusable \(JSON that was cut off before it ended\)/);
+
+  fake.failNext(1, "close-mid-stream");
+  await assert.rejects(collect(writer.streamSlide(topic, outline, 1, "en", live())), rpcError("UNAVAILABLE", /dropped the connection while answering the slide \(.+\)$/));
+});
+
+test("a stream that ends without [DONE] or a finish reason is an answer cut short", async () => {
+  const http = await import("node:http");
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end('data: {"choices":[{"index":0,"delta":{"content":"{\\"title\\": "},"finish_reason":null}]}\n\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+  try {
+    await assert.rejects(
+      collect(new ModelWriter(openaiAt(base)).streamOutline(topic, 3, "en", live())),
+      rpcError("UNAVAILABLE", new RegExp(`^the OpenAI-compatible server at ${base} ended its answer to the outline before it was done$`)),
+    );
+  } finally {
+    server.close();
+  }
 });

@@ -1,11 +1,12 @@
 // Any server that speaks OpenAI's chat completions API: vLLM, llama.cpp's
 // server, LM Studio, hosted APIs. Plain fetch (undici keeps connections alive):
-// POST {base}/chat/completions with a json_schema response format, and
-// GET {base}/models to check the model is served.
+// POST {base}/chat/completions with a json_schema response format, whole or
+// streamed as server-sent events, and GET {base}/models to check the model is
+// served.
 import { CircuitBreaker, HttpStatusError, isNetworkError } from "@lectra/resilience";
 import { cancelled, failedPrecondition, unavailable } from "@lectra/service-kit";
 import type { JsonChat, LanguageModel, ModelProgress } from "./engine";
-import { cannotConnect, isDeadline, networkDetail, type ModelCalls } from "./model-calls";
+import { cannotConnect, isDeadline, networkDetail, StreamCutShort, type ModelCalls } from "./model-calls";
 import { AVAILABILITY_COOL_DOWN_MS } from "./ollama";
 
 /**
@@ -41,6 +42,47 @@ interface Completion {
   choices?: Array<{ message?: { content?: string | null; refusal?: string | null } }>;
 }
 
+/** One server-sent event of a streamed completion. */
+interface CompletionChunk {
+  choices?: Array<{ delta?: { content?: string | null }; finish_reason?: string | null }>;
+  /** Some servers report a failure in the middle of a stream this way. */
+  error?: { message?: unknown } | string;
+}
+
+/**
+ * The data of each server-sent event in a body (https://html.spec.whatwg.org/multipage/server-sent-events.html):
+ * "data:" lines joined by newlines, an event ending at a blank line; comments
+ * (":…") and other fields are skipped. Lines may end in \n, \r\n or \r.
+ */
+export async function* serverSentData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let data: string[] = [];
+  /** The complete lines in the buffer (all of it once the body ended), leaving the rest there. */
+  const lines = (final: boolean): string[] => {
+    // A \r at the very end may be the first half of a \r\n: it waits for the next bytes.
+    const upTo = final || !buffer.endsWith("\r") ? buffer.length : buffer.length - 1;
+    const parts = buffer.slice(0, upTo).split(/\r\n|\r|\n/);
+    buffer = (final ? "" : parts.pop()!) + buffer.slice(upTo);
+    return parts;
+  };
+  const event = function* (line: string): Generator<string> {
+    if (line === "") {
+      if (data.length > 0) yield data.join("\n");
+      data = [];
+    } else if (line.startsWith("data:")) {
+      data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+    }
+  };
+  for await (const bytes of body) {
+    buffer += decoder.decode(bytes, { stream: true });
+    for (const line of lines(false)) yield* event(line);
+  }
+  buffer += decoder.decode();
+  for (const line of lines(true)) yield* event(line);
+  yield* event("");
+}
+
 export class OpenAIModel implements LanguageModel {
   readonly engine = "openai";
   readonly availability: CircuitBreaker;
@@ -55,12 +97,16 @@ export class OpenAIModel implements LanguageModel {
     this.availability = new CircuitBreaker(`the OpenAI-compatible server at ${baseUrl}`, AVAILABILITY_COOL_DOWN_MS);
   }
 
+  private headers(accept: string, body: boolean): Record<string, string> {
+    const headers: Record<string, string> = { accept };
+    if (body) headers["content-type"] = "application/json";
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    return headers;
+  }
+
   private async request<T>(path: string, init: RequestInit, signal: AbortSignal): Promise<T> {
     const url = `${this.baseUrl}${path}`;
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (init.body) headers["content-type"] = "application/json";
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    const response = await fetch(url, { ...init, headers, signal });
+    const response = await fetch(url, { ...init, headers: this.headers("application/json", Boolean(init.body)), signal });
     const body = await response.text();
     if (!response.ok) throw new HttpStatusError(response.status, url, errorText(body));
     try {
@@ -82,6 +128,8 @@ export class OpenAIModel implements LanguageModel {
       explained = failedPrecondition(`${server} is not reachable (${networkDetail(error)}): start it, or set LECTRA_OPENAI_BASE_URL to where it listens`);
     } else if (isNetworkError(error)) {
       explained = unavailable(`${server} dropped the connection while answering ${what} (${networkDetail(error)})`);
+    } else if (error instanceof StreamCutShort) {
+      explained = unavailable(`${server} ended its answer to ${what} before it was done${error.message ? ` (${error.message})` : ""}`);
     } else if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403)) {
       absent = true;
       explained = failedPrecondition(
@@ -105,13 +153,18 @@ export class OpenAIModel implements LanguageModel {
     return explained;
   }
 
-  async chat(request: JsonChat, signal: AbortSignal): Promise<string> {
-    const body = JSON.stringify({
+  private body(request: JsonChat, stream: boolean): string {
+    return JSON.stringify({
       model: this.model,
       messages: request.messages,
       response_format: { type: "json_schema", json_schema: { name: request.name, strict: true, schema: strictSchema(request.schema) } },
       temperature: 0.3,
+      ...(stream ? { stream } : {}),
     });
+  }
+
+  async chat(request: JsonChat, signal: AbortSignal): Promise<string> {
+    const body = this.body(request, false);
     try {
       const completion = await this.calls.run(
         request.name,
@@ -125,6 +178,47 @@ export class OpenAIModel implements LanguageModel {
     } catch (error) {
       throw this.explain(error, signal, `the ${request.name}`);
     }
+  }
+
+  async *chatStream(request: JsonChat, signal: AbortSignal): AsyncGenerator<string> {
+    const body = this.body(request, true);
+    try {
+      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(body, trySignal), request.probe);
+      this.availability.succeeded();
+    } catch (error) {
+      throw this.explain(error, signal, `the ${request.name}`);
+    }
+  }
+
+  /** One streamed try: the content deltas of each event, until the finish reason or [DONE]. */
+  private async *deltas(body: string, trySignal: AbortSignal): AsyncGenerator<string> {
+    const url = `${this.baseUrl}/chat/completions`;
+    const response = await fetch(url, { method: "POST", headers: this.headers("text/event-stream", true), body, signal: trySignal });
+    if (!response.ok) throw new HttpStatusError(response.status, url, errorText(await response.text()));
+    if (!response.body) throw new StreamCutShort("no body");
+    if (/^application\/json/i.test(response.headers.get("content-type") ?? "")) {
+      // A server that does not stream answers the whole completion at once.
+      const completion = JSON.parse(await response.text()) as Completion;
+      const content = completion.choices?.[0]?.message?.content;
+      if (content) yield content;
+      return;
+    }
+    let finished = false;
+    for await (const data of serverSentData(response.body)) {
+      if (data === "[DONE]") return;
+      let chunk: CompletionChunk;
+      try {
+        chunk = JSON.parse(data) as CompletionChunk;
+      } catch {
+        throw new Error(`${url} streamed an event that is not JSON: ${data.slice(0, 80)}`);
+      }
+      if (chunk.error) throw new StreamCutShort(typeof chunk.error === "string" ? chunk.error : String(chunk.error.message ?? "an error event"));
+      const choice = chunk.choices?.[0];
+      if (choice?.delta?.content) yield choice.delta.content;
+      finished ||= Boolean(choice?.finish_reason);
+    }
+    // Without [DONE] a finish reason will do (some servers leave it out); without either the answer was cut.
+    if (!finished) throw new StreamCutShort("");
   }
 
   /** The model is served, or the server does not list its models (then the first chat will tell). */

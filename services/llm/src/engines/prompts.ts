@@ -8,7 +8,10 @@ import type { ChatMessage } from "./engine";
 import { LIMITS } from "./schemas";
 
 /** Part of every cached answer's key: bump it when the prompts or schemas change what a model writes. */
-export const PROMPTS_VERSION = "prompts/2"; // prompts/2: the lecture's language named
+// prompts/2: the lecture's language named.
+// prompts/3: a slide's image_query comes before its narration (schema and prompt), so a
+// streamed slide's picture search starts early; a slide can be asked for from the titles so far.
+export const PROMPTS_VERSION = "prompts/3";
 
 /** Request text goes on one labelled line, so it cannot pose as another instruction line. */
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -43,26 +46,32 @@ export function outlinePrompt(topic: string, slideCount: number, language: strin
   ];
 }
 
-export function slidePrompt(lectureTitle: string, slideTitles: string[], index: number, language: string): ChatMessage[] {
+/**
+ * `slideTitles` may hold only the titles so far (up to the slide, from a streamed
+ * outline): `slideCount` then says how many there will be; 0 (or as many as
+ * there are titles) asks with the whole outline.
+ */
+export function slidePrompt(lectureTitle: string, slideTitles: string[], index: number, language: string, slideCount = 0): ChatMessage[] {
+  const soFar = slideCount > slideTitles.length;
   return [
     { role: "system", content: WRITER },
     {
       role: "user",
       content: [
         `Lecture: ${oneLine(lectureTitle)}`,
-        "Slides:",
+        soFar ? "Slides so far:" : "Slides:",
         ...slideTitles.map((t, i) => `${i + 1}. ${oneLine(t)}`),
         "",
-        `Write slide ${index + 1} of ${slideTitles.length}: ${oneLine(slideTitles[index])}`,
+        `Write slide ${index + 1} of ${soFar ? slideCount : slideTitles.length}: ${oneLine(slideTitles[index])}`,
         languageLine(language, "the title, the bullets and the narration"),
         "",
         "Answer with a JSON object with four keys:",
         `- "title": the slide's title (at most ${LIMITS.slideTitle} characters);`,
         `- "bullets": ${LIMITS.minBullets} to ${LIMITS.maxBullets} short bullet points shown on the slide, each at most ${LIMITS.bullet} characters;`,
+        `- "image_query": two to four English words to search a picture for the slide (at most ${LIMITS.imageQuery} characters), in English whatever the lecture's language;`,
         `- "narration": what the lecturer says over the slide, 3 to 6 full sentences of plain spoken ${languageName(language)}, ` +
           `at most ${LIMITS.narration} characters, no lists, no markdown, no stage directions; ` +
-          "do not repeat what the other slides cover;",
-        `- "image_query": two to four English words to search a picture for the slide (at most ${LIMITS.imageQuery} characters), in English whatever the lecture's language.`,
+          "do not repeat what the other slides cover.",
       ].join("\n"),
     },
   ];

@@ -6,7 +6,7 @@
 // - Questions rise in pitch.
 // Tags the author already wrote in the narration are kept and not doubled.
 import { formatTag, paragraphs, sentences, tokenize, type ProsodyTag } from "@lectra/lecture";
-import type { Slide } from "@lectra/proto";
+import { NarrationEnd, type Slide } from "@lectra/proto";
 import type { ProsodyTagger } from "./engine";
 
 export const PAUSE_SENTENCE_MS = 350;
@@ -40,8 +40,19 @@ function endsWithPause(sentence: string): boolean {
   return typeof last !== "string" && last?.kind === "pause";
 }
 
-/** `language` (BCP 47) says where the narration's sentences end: every one gets its pause. */
-export function tagNarration(narration: string, language: string, bullets: string[] = []): string {
+/** The pause after the last sentence sent: the slide's end, or a sentence's or paragraph's when more narration follows. */
+export function endPauseMs(endsAt: NarrationEnd = NarrationEnd.NARRATION_END_UNSPECIFIED): number {
+  if (endsAt === NarrationEnd.NARRATION_END_SENTENCE) return PAUSE_SENTENCE_MS;
+  if (endsAt === NarrationEnd.NARRATION_END_PARAGRAPH) return PAUSE_PARAGRAPH_MS;
+  return PAUSE_SLIDE_END_MS;
+}
+
+/**
+ * `language` (BCP 47) says where the narration's sentences end: every one gets
+ * its pause. `endsAt` says what the last one ends (a part of a slide's
+ * narration, tagged as it is written, ends a sentence or a paragraph).
+ */
+export function tagNarration(narration: string, language: string, bullets: string[] = [], endsAt?: NarrationEnd): string {
   const terms = keyTerms(bullets);
   const paras = paragraphs(narration);
   const out: string[] = [];
@@ -52,7 +63,7 @@ export function tagNarration(narration: string, language: string, bullets: strin
       const rate = DEFINITION.test(sentence) ? RATE_DEFINITION : terms.some((t) => lower.includes(t)) ? RATE_KEY_TERM : 0;
       const pitch = /\?["'”’)]*$/.test(sentence) ? PITCH_QUESTION : 0;
       const lastOfParagraph = s === list.length - 1;
-      const pause = !lastOfParagraph ? PAUSE_SENTENCE_MS : p === paras.length - 1 ? PAUSE_SLIDE_END_MS : PAUSE_PARAGRAPH_MS;
+      const pause = !lastOfParagraph ? PAUSE_SENTENCE_MS : p === paras.length - 1 ? endPauseMs(endsAt) : PAUSE_PARAGRAPH_MS;
 
       const parts: string[] = [];
       const setRate = rate !== 0 && !hasTag(sentence, "rate");
@@ -71,7 +82,7 @@ export function tagNarration(narration: string, language: string, bullets: strin
 
 export const ruleTagger: ProsodyTagger = {
   name: "rules",
-  async tag(slide: Slide, language: string) {
-    return { taggedNarration: tagNarration(slide.narration, language, slide.bullets), engine: "rules", warnings: [] };
+  async tag(slide: Slide, language: string, _signal: AbortSignal, endsAt?: NarrationEnd) {
+    return { taggedNarration: tagNarration(slide.narration, language, slide.bullets, endsAt), engine: "rules", warnings: [] };
   },
 };

@@ -39,6 +39,11 @@ export function outlineSchema(slideCount: number) {
   });
 }
 
+/**
+ * The keys in the order a model writes them (structured outputs follow the
+ * schema's order): the image query before the narration, so that a streamed
+ * slide's picture search can start while the narration is still being written.
+ */
 export const slideSchema = z.object({
   title: slideTitle,
   bullets: z
@@ -51,13 +56,13 @@ export const slideSchema = z.object({
     )
     .min(LIMITS.minBullets, { error: (issue) => `${plural(countOf(issue.input), "bullet")}; ${LIMITS.minBullets} to ${LIMITS.maxBullets} are needed` })
     .max(LIMITS.maxBullets, { error: (issue) => `${plural(countOf(issue.input), "bullet")}; ${LIMITS.minBullets} to ${LIMITS.maxBullets} are needed` }),
+  image_query: z.string().trim().max(LIMITS.imageQuery, `an image query longer than ${LIMITS.imageQuery} characters`),
   narration: z
     .string()
     .trim()
     .min(1, { error: "an empty narration", abort: true })
     .max(LIMITS.narration, `a narration longer than ${LIMITS.narration} characters`)
     .refine(endsLikeSentence, "a narration that does not end with a full sentence"),
-  image_query: z.string().trim().max(LIMITS.imageQuery, `an image query longer than ${LIMITS.imageQuery} characters`),
 });
 
 export const tagsSchema = z.object({

@@ -1,5 +1,6 @@
 // Writes the lecture from a script, word for word: the outline is the script's
-// headings, each slide is what the author wrote under its heading.
+// headings, each slide is what the author wrote under its heading. There is
+// nothing to wait for, so a stream is the one complete answer.
 import { parseScript, ScriptError, type Script } from "@lectra/lecture";
 import type { LectureSource } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
@@ -23,10 +24,18 @@ export const scriptWriter: LectureWriter = {
     return { title: script.title, slideTitles: script.slides.map((s) => s.title), warnings: [] };
   },
 
-  async writeSlide(source, _outline, index) {
+  async writeSlide(source, _plan, index) {
     const script = scriptOf(source);
     const slide = script.slides[index];
     if (!slide) throw invalidArgument("slide_index", `${index} is outside the script's ${script.slides.length} slides`);
     return { slide: { index, title: slide.title, bullets: slide.bullets, narration: slide.narration, imageQuery: slide.imageQuery }, warnings: [] };
+  },
+
+  async *streamOutline(source, slideCount, language, signal) {
+    yield { ...(await scriptWriter.outline(source, slideCount, language, signal)), complete: true };
+  },
+
+  async *streamSlide(source, plan, index, language, signal) {
+    yield { ...(await scriptWriter.writeSlide(source, plan, index, language, signal)), complete: true };
   },
 };

@@ -4,7 +4,7 @@ import { CircuitBreaker } from "@lectra/resilience";
 import { z } from "zod";
 import type { ChatMessage, JsonChat, LanguageModel } from "./engine";
 import { outlineSchema, slideSchema } from "./schemas";
-import { askForJson, findJsonObject, readAnswer, UnusableAnswerError } from "./structured";
+import { askForJson, findJsonObject, readAnswer, streamJson, UnusableAnswerError } from "./structured";
 
 const slide = { title: "How tides work", bullets: ["The moon pulls", "Two bulges"], narration: "The moon pulls the sea. That makes tides.", image_query: "ocean tide" };
 
@@ -69,6 +69,9 @@ function scriptedModel(answers: string[]): LanguageModel & { asked: ChatMessage[
       schemas.push(request.schema);
       return answers[asked.length - 1] ?? "";
     },
+    async *chatStream(request: JsonChat, signal: AbortSignal) {
+      yield await this.chat(request, signal);
+    },
     async check() {},
     async *prepare() {},
   };
@@ -103,4 +106,72 @@ test("two unusable answers are an error naming the model and the problem", async
     assert.equal(error.message, "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)");
     return true;
   });
+});
+
+/** A model that streams its scripted answers in small pieces; the repair round (not streamed) gets the next answer. */
+function streamingModel(answers: string[], pieceSize = 3): LanguageModel & { streamed: number; asked: ChatMessage[][] } {
+  const asked: ChatMessage[][] = [];
+  const model = {
+    engine: "ollama",
+    model: "llama3.1:8b",
+    availability: new CircuitBreaker("test"),
+    asked,
+    streamed: 0,
+    async chat(request: JsonChat) {
+      asked.push(request.messages);
+      return answers[asked.length - 1] ?? "";
+    },
+    async *chatStream(request: JsonChat) {
+      asked.push(request.messages);
+      model.streamed++;
+      const answer = answers[asked.length - 1] ?? "";
+      for (let at = 0; at < answer.length; at += pieceSize) yield answer.slice(at, at + pieceSize);
+    },
+    async check() {},
+    async *prepare() {},
+  };
+  return model;
+}
+
+test("a streamed answer shows its object growing, then the validated value", async () => {
+  const model = streamingModel([`Here it is: ${fiveTitles}`]);
+  const titlesSeen: number[] = [];
+  let last: unknown;
+  for await (const answer of streamJson(model, question, new AbortController().signal)) {
+    if (!answer.complete) {
+      const slides = answer.partial.fields.get("slides");
+      titlesSeen.push(slides?.type === "array" ? slides.items.length : 0);
+    } else last = answer;
+  }
+  assert.deepEqual(last, { complete: true, value: { title: "Tides", slides: ["A1", "B2", "C3", "D4", "E5"] }, warnings: [], repaired: false });
+  assert.ok(titlesSeen.length > 10, "many partial readings");
+  assert.ok(titlesSeen.every((n, i) => i === 0 || n >= titlesSeen[i - 1]));
+  assert.deepEqual([model.streamed, model.asked.length], [1, 1]);
+});
+
+test("a streamed answer that is unusable gets the repair round (not streamed), with the same warning as askForJson", async () => {
+  for (const [bad, problem] of [
+    ['{"title": "Tides", "slides": ["A1", "B2"', "JSON that was cut off before it ended"],
+    ['{"title": "Tides", "slides": ["A1", "B2",, "C3"]}', "invalid JSON"],
+    [JSON.stringify({ title: "Tides", slides: ["A1", "B2", "C3"] }), "3 slide titles; 5 were asked for"],
+  ]) {
+    const model = streamingModel([bad, fiveTitles]);
+    const answers = [];
+    for await (const answer of streamJson(model, question, new AbortController().signal)) answers.push(answer);
+    const last = answers.at(-1)!;
+    assert.ok(last.complete && last.repaired);
+    assert.deepEqual(last.value.slides, ["A1", "B2", "C3", "D4", "E5"]);
+    assert.equal(last.warnings.length, 1);
+    assert.ok(last.warnings[0].startsWith(`the model's first answer for the outline was unusable (${problem}`), last.warnings[0]);
+    assert.ok(last.warnings[0].endsWith("); a second answer repaired it"));
+    assert.deepEqual(model.asked[1].slice(0, 2), [...question.messages, { role: "assistant", content: bad }]);
+    assert.equal(model.streamed, 1, "the repair is asked without streaming");
+  }
+  const twice = streamingModel(['{"title": "Tides"', '{"title": "Tides"']);
+  await assert.rejects(
+    (async () => {
+      for await (const _ of streamJson(twice, question, new AbortController().signal));
+    })(),
+    { name: "UnusableAnswerError", message: "the model llama3.1:8b answered the outline with JSON that was cut off before it ended (after one repair)" },
+  );
 });

@@ -2,10 +2,12 @@
 // stop halfway, or answer well-formed JSON of the wrong shape. This module finds
 // the JSON object in the text, validates it against a zod schema, and when that
 // fails asks once more with what was wrong; a second failure is an error that
-// names the model and the problem, never an empty slide.
+// names the model and the problem, never an empty slide. Streamed, the answer
+// is read as it comes (partial-json.ts) and judged the same way once it ends.
 import { trace } from "@opentelemetry/api";
 import { z } from "zod";
-import type { ChatMessage, LanguageModel } from "./engine";
+import type { ChatMessage, JsonChat, LanguageModel } from "./engine";
+import { PartialJsonReader, type PartialObject } from "./partial-json";
 import { repairPrompt } from "./prompts";
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -95,27 +97,63 @@ export interface Question<T> {
   probe?: boolean;
 }
 
+const chatOf = <T>(question: Question<T>, messages: ChatMessage[]): JsonChat => ({
+  name: question.name,
+  messages,
+  schema: z.toJSONSchema(question.schema) as Record<string, unknown>,
+  probe: question.probe,
+});
+
 /**
- * Asks the model for JSON of the question's shape. An unusable first answer
- * gets one repair round that shows the model its answer and the problem; the
- * repaired answer comes back with a warning saying so.
+ * The repair round: the model sees its unusable first answer and the problem,
+ * and answers once more (not streamed: a caller that acted on the first answer's
+ * parts keeps them, and the rest comes at once). The repaired answer comes back
+ * with a warning saying so; a second unusable answer is an UnusableAnswerError.
  */
-export async function askForJson<T>(model: LanguageModel, question: Question<T>, signal: AbortSignal): Promise<{ value: T; warnings: string[] }> {
-  const schema = z.toJSONSchema(question.schema) as Record<string, unknown>;
-  const chat = (messages: ChatMessage[]) => model.chat({ name: question.name, messages, schema, probe: question.probe }, signal);
-
-  const first = await chat(question.messages);
-  const firstReading = readAnswer(first, question.schema);
-  if (firstReading.ok) return { value: firstReading.value, warnings: [] };
-
-  trace.getActiveSpan()?.addEvent("llm.repair", { "lectra.llm.answer": question.name, "lectra.llm.problem": firstReading.problem });
-  const second = await chat([...question.messages, { role: "assistant", content: first }, repairPrompt(firstReading.problem)]);
+async function repairRound<T>(model: LanguageModel, question: Question<T>, first: string, problem: string, signal: AbortSignal): Promise<{ value: T; warnings: string[] }> {
+  trace.getActiveSpan()?.addEvent("llm.repair", { "lectra.llm.answer": question.name, "lectra.llm.problem": problem });
+  const second = await model.chat(chatOf(question, [...question.messages, { role: "assistant", content: first }, repairPrompt(problem)]), signal);
   const secondReading = readAnswer(second, question.schema);
   if (!secondReading.ok) {
     throw new UnusableAnswerError(`the model ${model.model} answered ${question.what} with ${secondReading.problem} (after one repair)`);
   }
   return {
     value: secondReading.value,
-    warnings: [`the model's first answer for ${question.what} was unusable (${firstReading.problem}); a second answer repaired it`],
+    warnings: [`the model's first answer for ${question.what} was unusable (${problem}); a second answer repaired it`],
   };
+}
+
+/**
+ * Asks the model for JSON of the question's shape. An unusable first answer
+ * gets one repair round that shows the model its answer and the problem; the
+ * repaired answer comes back with a warning saying so.
+ */
+export async function askForJson<T>(model: LanguageModel, question: Question<T>, signal: AbortSignal): Promise<{ value: T; warnings: string[] }> {
+  const first = await model.chat(chatOf(question, question.messages), signal);
+  const firstReading = readAnswer(first, question.schema);
+  if (firstReading.ok) return { value: firstReading.value, warnings: [] };
+  return repairRound(model, question, first, firstReading.problem, signal);
+}
+
+/** A streamed answer so far (its object as read, growing in place), or, last, the whole answer validated. */
+export type JsonSoFar<T> =
+  | { complete: false; partial: PartialObject }
+  | { complete: true; value: T; warnings: string[]; repaired: boolean };
+
+/**
+ * askForJson, streamed: yields the answer's object as read after each piece
+ * of text (the same object, grown; read it before asking for the next), then
+ * the whole answer validated against the schema. An unusable answer (broken
+ * JSON, the wrong shape, cut off) gets the same repair round as askForJson;
+ * its value then replaces what the stream showed (`repaired`).
+ */
+export async function* streamJson<T>(model: LanguageModel, question: Question<T>, signal: AbortSignal): AsyncGenerator<JsonSoFar<T>> {
+  const reader = new PartialJsonReader();
+  for await (const delta of model.chatStream(chatOf(question, question.messages), signal)) {
+    reader.push(delta);
+    if (reader.root) yield { complete: false, partial: reader.root };
+  }
+  const reading = readAnswer(reader.text, question.schema);
+  if (reading.ok) yield { complete: true, value: reading.value, warnings: [], repaired: false };
+  else yield { complete: true, ...(await repairRound(model, question, reader.text, reading.problem, signal)), repaired: true };
 }

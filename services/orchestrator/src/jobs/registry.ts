@@ -24,6 +24,8 @@ export interface RunningJob {
 export interface JobsOptions extends AdmissionLimits {
   /** Slides of one job worked on at once, so that one big job cannot starve the others. */
   slidesAtOnce: number;
+  /** LECTRA_STREAMING (config.ts); on unless said. */
+  streaming?: boolean;
   graph?: Graph;
 }
 
@@ -100,7 +102,8 @@ export class Jobs {
           j.admitted();
           const started = performance.now();
           try {
-            await runGraph(this.graph, { request: j.request, clients: this.clients, job: j }, { slidesAtOnce });
+            const env = { request: j.request, clients: this.clients, job: j, streaming: this.options.streaming ?? true };
+            await runGraph(this.graph, env, { slidesAtOnce });
           } finally {
             this.admission.ran((performance.now() - started) / 1000);
           }

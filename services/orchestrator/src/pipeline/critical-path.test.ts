@@ -29,6 +29,32 @@ const RUNS: TimedRun[] = [
 ];
 
 describe("critical path", () => {
+  it("a step that follows another counts from as far into it as it really started: the streamed outline's part on the path", () => {
+    // Slide 1's content started 3 s into the 8 s outline (its title came then); its tags started with it.
+    const at = (r: TimedRun, startSeconds: number): TimedRun => ({ ...r, startSeconds });
+    const runs = [
+      at(run(Stage.STAGE_OUTLINE, 8), 0),
+      at(run(Stage.STAGE_CONTENT, 9, 0), 3),
+      at(run(Stage.STAGE_TAGS, 9.5, 0), 3),
+      at(run(Stage.STAGE_SPEECH, 10, 0), 3.25),
+    ];
+    const cp = criticalPath(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, runs);
+    // outline's first 3 s, tags' start 0 s into the content, speech 0.25 s into the tags, then speech's 10 s.
+    assert.equal(cp.seconds, 3 + 0 + 0.25 + 10);
+    assert.deepEqual(
+      cp.path.map((r) => [r.stage, r.seconds]),
+      [
+        [Stage.STAGE_OUTLINE, 3],
+        [Stage.STAGE_CONTENT, 0],
+        [Stage.STAGE_TAGS, 0.25],
+        [Stage.STAGE_SPEECH, 10],
+      ],
+    );
+    // Without start times a follower counts from the end of what it follows, as a step that needs it does.
+    assert.equal(criticalPath(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, runs.map(({ startSeconds: _, ...r }) => r)).seconds, 8 + 9 + 9.5 + 10);
+  });
+
+
   it("is the longest chain through the per-slide graph", () => {
     // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; clip 0.5; then video 3 → 25.5.
     const cp = criticalPath(LECTURE_GRAPH, WITH_CLIPS, RUNS);

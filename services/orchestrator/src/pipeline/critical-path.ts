@@ -4,7 +4,10 @@
 //
 // The longest path through the graph, each node weighted by its recorded
 // duration, is the lower bound on wall time with unlimited parallelism: no
-// schedule of these stages can beat it.
+// schedule of these stages can beat it. A step that follows another (graph.ts)
+// can start when that one starts, not when it ends: it counts from there as
+// long after as it really started (the part of the other it waited for), and
+// that part is on the path as a share of the other's run.
 //
 // The staged schedule runs the stages in the graph's order, each waiting for
 // every slide of the one before: a stage whose slides run side by side takes
@@ -18,6 +21,8 @@ export interface TimedRun {
   stage: Stage;
   slideIndex: number | undefined;
   seconds: number;
+  /** When it started, from the job's start; where unknown, a follower counts from the end of what it follows. */
+  startSeconds?: number;
 }
 
 export interface CriticalPath {
@@ -40,23 +45,36 @@ export function criticalPath(graph: Graph, options: JobOptions, runs: TimedRun[]
   const slides = [...new Set(runs.flatMap((r) => (r.slideIndex === undefined ? [] : [r.slideIndex])))].sort((a, b) => a - b);
   const steps = stepsFor(graph, options);
   const scopeOf = new Map(steps.map((s) => [s.name, s.scope]));
-  const reached = new Map<string, Reach>();
+  /** Where each node starts and ends, and its run. */
+  const reached = new Map<string, { began: Reach; ended: Reach; run?: TimedRun }>();
   const key = (name: string, slide?: number) => (slide === undefined ? name : `${name}#${slide}`);
-  const reachOf = (name: string, slide?: number) => reached.get(key(name, slide)) ?? none;
+  const nodesOf = (names: readonly string[], slide: number | undefined) =>
+    names.flatMap((name) => {
+      const keys = scopeOf.get(name) === "lecture" ? [key(name)] : slide === undefined ? slides.map((i) => key(name, i)) : [key(name, slide)];
+      return keys.flatMap((k) => (reached.has(k) ? [reached.get(k)!] : []));
+    });
+  /** A follower starts as far into what it follows as it really did. */
+  const followed = (node: { began: Reach; ended: Reach; run?: TimedRun }, follower: TimedRun | undefined): Reach => {
+    const { run } = node;
+    if (!run) return node.began;
+    if (run.startSeconds === undefined || follower?.startSeconds === undefined) return node.ended;
+    const lag = Math.min(Math.max(follower.startSeconds - run.startSeconds, 0), run.seconds);
+    return { at: node.began.at + lag, path: [...node.began.path, { ...run, seconds: lag }] };
+  };
 
   for (const step of steps) {
     const instances = step.scope === "slide" ? slides : [undefined];
     for (const slide of instances) {
-      const before = [...step.needs, ...step.uses].flatMap((name) => {
-        if (scopeOf.get(name) === "lecture") return [reachOf(name)];
-        return slide === undefined ? slides.map((i) => reachOf(name, i)) : [reachOf(name, slide)];
-      });
-      const start = latest(before);
       const run = step.stage === undefined ? undefined : runs.find((r) => r.stage === step.stage && r.slideIndex === slide);
-      reached.set(key(step.name, slide), run ? { at: start.at + run.seconds, path: [...start.path, run] } : start);
+      const began = latest([
+        ...nodesOf([...step.needs, ...step.uses], slide).map((n) => n.ended),
+        ...nodesOf(step.follows, slide).map((n) => followed(n, run)),
+      ]);
+      const ended = run ? { at: began.at + run.seconds, path: [...began.path, run] } : began;
+      reached.set(key(step.name, slide), { began, ended, run });
     }
   }
-  const end = latest([...reached.values()]);
+  const end = latest([...reached.values()].map((r) => r.ended));
   return { seconds: end.at, path: end.path };
 }
 

@@ -44,4 +44,6 @@ export interface LectureEnv {
   request: LectureRequest;
   clients: Downstreams;
   job: LectureJob;
+  /** Stream the model's answers into the next stages (LECTRA_STREAMING); else each answer is awaited whole. */
+  streaming: boolean;
 }

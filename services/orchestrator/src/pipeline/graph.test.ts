@@ -15,7 +15,9 @@ import { validateGenerate } from "../request";
 import { FakeServices } from "../testing/downstreams";
 import { criticalPath, stagedSeconds, type TimedRun } from "./critical-path";
 import { plannedRuns, StageGraph, stagesOf, stepsFor } from "./graph";
+import type { LectureEnv } from "./env";
 import { LECTURE_GRAPH } from "./lecture";
+import { runGraph } from "./scheduler";
 import { stageReport } from "./report";
 
 /** A stage no one has built (a real one would get its own value in the proto): per slide, after the slide's speech. */
@@ -88,6 +90,47 @@ describe("the declared graph", () => {
     assert.equal(plannedRuns(LECTURE_GRAPH, WITH_CLIPS, 10), 1 + 60 + 3);
     assert.equal(plannedRuns(LECTURE_GRAPH, { skipVideo: false, constantFrameRate: true }, 10), 1 + 50 + 3);
     assert.equal(plannedRuns(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, 10), 1 + 40 + 2);
+  });
+
+  it("starts a slide as soon as a partial result of the plan counts it; a follower reads the result as it grows", async () => {
+    const events: string[] = [];
+    const graph = new StageGraph()
+      .lecture("plan", {
+        async run(_, { partial }) {
+          for (let n = 1; n <= 3; n++) {
+            partial(n);
+            await new Promise((r) => setTimeout(r, 30));
+          }
+          events.push("plan done");
+          return 3;
+        },
+      })
+      .slidesFrom("plan", (n) => n)
+      .slide("page", {
+        follows: ["plan"],
+        async run({ plan }, { slide }) {
+          events.push(`page ${slide} starts`);
+          const seen: number[] = [];
+          for await (const n of plan) seen.push(n);
+          return seen;
+        },
+      })
+      .lecture("book", { needs: ["page"], async run({ page }) { return page; } });
+    const controller = new AbortController();
+    let book: number[][] = [];
+    const job = { signal: controller.signal, fail: (e: unknown) => assert.fail(String(e)) };
+    const env = { request: { skipVideo: false, constantFrameRate: false }, clients: {}, job, streaming: true } as unknown as LectureEnv;
+    const spy = graph.steps.find((s) => s.name === "book")!;
+    const run = spy.run;
+    spy.run = async (input, context) => (book = (await run(input, context)) as number[][]);
+    await runGraph(graph, env);
+    assert.deepEqual(events.slice(0, 4), ["page 0 starts", "page 1 starts", "page 2 starts", "plan done"], "each slide started before the plan was whole");
+    assert.equal(book.length, 3, "the book waited for the whole plan's count");
+    for (const seen of book) {
+      assert.equal(seen.at(-1), 3, "a follower ends with the whole result");
+      assert.deepEqual(seen, [...seen].sort(), "and saw it only grow");
+    }
+    assert.deepEqual(book[0], [1, 2, 3, 3], "slide 0 saw every partial result, then the whole");
   });
 
   it("refuses a declaration that names a step not declared before it, twice, or per slide before the slides are known", () => {

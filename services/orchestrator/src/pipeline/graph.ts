@@ -4,7 +4,9 @@
 // staged estimate walk its edges, and the report lists its stages in its order.
 //
 // A step runs once per lecture or once per slide, after the steps it needs.
-// Declaring steps in order is what makes the graph acyclic: a step can only
+// A step may also follow another one: it starts with it, and takes its result
+// as it grows (a streamed outline's titles, a slide's sentences), each partial
+// result the other publishes, then the whole. Declaring steps in order is what makes the graph acyclic: a step can only
 // name steps declared before it, and the types check the names and the shapes
 // of their results.
 import type { Stage } from "@lectra/proto";
@@ -25,6 +27,23 @@ export interface StepContext extends LectureEnv {
   slide: number | undefined;
   /** Cancellation and cache options for the service calls it makes. */
   call: CallOptions;
+  /**
+   * Publishes the result as far as it is known, for the steps that follow this
+   * one: a value of the step's own result type, holding at least what the one
+   * before held. (Typed loosely: a parameter typed by the result would stop
+   * TypeScript inferring the result from what run returns.)
+   */
+  partial(value: unknown): void;
+}
+
+/**
+ * A followed step's result as it grows: iterating gives the latest partial
+ * result each time there is a newer one (a slow reader skips some; each holds
+ * what the ones before held), and last the whole result. A failure of the
+ * followed step is thrown to the reader.
+ */
+export interface Growing<T> extends AsyncIterable<T> {
+  readonly whole: Promise<T>;
 }
 
 /** One declared step, as the scheduler and the analyses see it. */
@@ -37,6 +56,8 @@ export interface Step {
   needs: readonly string[];
   /** Steps whose results it takes when they run; undefined when they are left out. */
   uses: readonly string[];
+  /** Steps it starts with, taking their results as they grow (Growing); if one is left out, so is this step. */
+  follows: readonly string[];
   /** Left out of jobs for which this says false. */
   when?: (options: JobOptions) => boolean;
   /**
@@ -49,7 +70,10 @@ export interface Step {
   describe?(result: unknown): string;
 }
 
-/** Where the number of slides comes from: a per-lecture step's result. */
+/**
+ * Where the number of slides comes from: a per-lecture step's result. A slide
+ * starts as soon as a partial result of that step counts it.
+ */
 export interface SlidePlan {
   step: string;
   count(result: unknown): number;
@@ -66,7 +90,9 @@ type SlideValue<L, S, K> = K extends keyof S ? S[K] : K extends keyof L ? L[K] :
 type LectureValue<L, S, K> = K extends keyof S ? S[K][] : K extends keyof L ? L[K] : never;
 
 /** A per-slide step's input: the same slide's results of per-slide steps, the lecture's of per-lecture ones. */
-export type SlideInput<L, S, N extends string, U extends string> = { [K in N]: SlideValue<L, S, K> } & { [K in U]: SlideValue<L, S, K> | undefined };
+export type SlideInput<L, S, N extends string, U extends string, F extends string = never> = { [K in N]: SlideValue<L, S, K> } & {
+  [K in U]: SlideValue<L, S, K> | undefined;
+} & { [K in F]: Growing<SlideValue<L, S, K>> };
 /** A per-lecture step's input: every slide's results of per-slide steps, in slide order. */
 export type LectureInput<L, S, N extends string, U extends string> = { [K in N]: LectureValue<L, S, K> } & { [K in U]: LectureValue<L, S, K> | undefined };
 
@@ -74,6 +100,7 @@ interface Declaration<I, R> {
   stage?: Stage;
   needs?: readonly string[];
   uses?: readonly string[];
+  follows?: readonly string[];
   when?: (options: JobOptions) => boolean;
   inTurn?: boolean;
   run(input: I, context: StepContext): Promise<R>;
@@ -97,9 +124,9 @@ export class StageGraph<L = {}, S = {}> implements Graph {
     return new StageGraph(this.with(name, "lecture", declaration as Declaration<never, unknown>), this.slidePlan);
   }
 
-  slide<Name extends string, R, N extends Names<L, S> = never, U extends Names<L, S> = never>(
+  slide<Name extends string, R, N extends Names<L, S> = never, U extends Names<L, S> = never, F extends Names<L, S> = never>(
     name: Name,
-    declaration: Declaration<SlideInput<L, S, N, U>, R> & { needs?: readonly N[]; uses?: readonly U[] },
+    declaration: Declaration<SlideInput<L, S, N, U, F>, R> & { needs?: readonly N[]; uses?: readonly U[]; follows?: readonly F[] },
   ): StageGraph<L, S & Record<Name, R>> {
     if (!this.slidePlan) throw new Error(`step "${name}" runs per slide, but the graph does not say where the slides come from yet`);
     return new StageGraph(this.with(name, "slide", declaration as Declaration<never, unknown>), this.slidePlan);
@@ -111,7 +138,7 @@ export class StageGraph<L = {}, S = {}> implements Graph {
   }
 
   private waitsForSlides(step: Step): boolean {
-    return [...step.needs, ...step.uses].some((name) => {
+    return [...step.needs, ...step.uses, ...step.follows].some((name) => {
       const dep = this.steps.find((s) => s.name === name)!;
       return dep.scope === "slide" || this.waitsForSlides(dep);
     });
@@ -121,7 +148,9 @@ export class StageGraph<L = {}, S = {}> implements Graph {
     if (this.steps.some((s) => s.name === name)) throw new Error(`step "${name}" is declared twice`);
     const needs = d.needs ?? [];
     const uses = d.uses ?? [];
-    for (const dep of [...needs, ...uses]) {
+    const follows = d.follows ?? [];
+    if (scope === "lecture" && follows.length > 0) throw new Error(`step "${name}" runs per lecture: only per-slide steps follow others`);
+    for (const dep of [...needs, ...uses, ...follows]) {
       const found = this.steps.find((s) => s.name === dep);
       if (!found) throw new Error(`step "${name}" needs "${dep}", which is not declared before it`);
       // A slide cannot wait for every slide: with slides taken a few at a time, it would wait forever.
@@ -135,6 +164,7 @@ export class StageGraph<L = {}, S = {}> implements Graph {
       stage: d.stage,
       needs,
       uses,
+      follows,
       when: d.when,
       inTurn: d.inTurn ?? false,
       run: d.run as Step["run"],
@@ -150,7 +180,7 @@ export function stepsFor(graph: Graph, options: JobOptions): Step[] {
   const steps: Step[] = [];
   for (const step of graph.steps) {
     if (step.when && !step.when(options)) continue;
-    if (!step.needs.every((n) => kept.has(n))) continue;
+    if (![...step.needs, ...step.follows].every((n) => kept.has(n))) continue;
     kept.add(step.name);
     steps.push(step);
   }

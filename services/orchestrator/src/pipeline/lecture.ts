@@ -8,13 +8,20 @@
 // — and only the script (lecture.md: all slides' content), the deck (their
 // content and pictures), the narration and captions (all speech) and the video
 // (all clips, joined without encoding, with the captions) wait for every slide. No step waits for anything its data does not need.
+// With a topic, the model's answers are read as they are written (LECTRA_STREAMING):
+// a slide starts when the outline names it, its picture is searched for once its
+// image query is written, and its narration is tagged and spoken a part at a time
+// (narration-parts.ts) while the model writes the rest: those steps *follow* the
+// step before instead of needing it (graph.ts).
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
-import { Stage, type LectureSource } from "@lectra/proto";
-import { alignToAacFrames, buildTimeline, encodeWav, pageTimes, parseSegments, writeScript } from "@lectra/lecture";
+import { Stage, type LectureSource, type Slide } from "@lectra/proto";
+import { buildTimeline, encodeWav, pageTimes, parseSegments, writeScript } from "@lectra/lecture";
 import type { LectureRequest } from "../request";
 import { StageGraph } from "./graph";
+import { completeOf, firstOf, memo } from "./growing";
+import { joinSpoken, narrationParts, partKey, speakOneVoice, type NarrationPart } from "./narration-parts";
 import { pagesOn, prepareModel, streamToArtifact, timingsRecord } from "./outputs";
 import { LivePlaylist } from "./playlist";
 import { StageError } from "./stage";
@@ -22,12 +29,25 @@ import { StageError } from "./stage";
 const sourceOf = (request: LectureRequest): LectureSource => ({ source: request.source });
 const slideLabel = (slide: number | undefined) => `slide ${slide! + 1}`;
 
+/** A topic's outline and slides come streamed from the model (LECTRA_STREAMING); a script's are there at once. */
+const streamsFromModel = (request: LectureRequest, streaming: boolean) => streaming && request.source.$case === "topic";
+
+/** A part of a slide's narration with its tags. */
+interface TaggedPart extends NarrationPart {
+  tagged: string;
+  engine: string;
+  warnings: string[];
+}
+
 export const LECTURE_GRAPH = new StageGraph()
   .lecture("outline", {
     stage: Stage.STAGE_OUTLINE,
-    async run(_, { request, clients, job, call }) {
+    async run(_, { request, clients, job, call, streaming, partial }) {
       if (request.source.$case === "topic") await prepareModel(job, clients.llm);
-      const outline = await clients.llm.outline({ source: sourceOf(request), slideCount: request.slideCount, language: request.language }, call);
+      const asked = { source: sourceOf(request), slideCount: request.slideCount, language: request.language };
+      const outline = streamsFromModel(request, streaming)
+        ? (await completeOf(clients.llm.streamOutline({ request: asked }, call), (part) => partial(part.outline!))).outline!
+        : await clients.llm.outline(asked, call);
       outline.warnings.forEach((w) => job.warn("outline", w));
       if (outline.slideTitles.length === 0) {
         throw new StageError(Stage.STAGE_OUTLINE, undefined, status.INTERNAL, "stage.outline failed: the outline has no slides");
@@ -37,19 +57,39 @@ export const LECTURE_GRAPH = new StageGraph()
     },
     describe: (o) => `${o.slideTitles.length} slides, by ${o.engine}`,
   })
+  // A slide starts as soon as the outline names it.
   .slidesFrom("outline", (outline) => outline.slideTitles.length)
 
   .slide("content", {
     stage: Stage.STAGE_CONTENT,
-    needs: ["outline"],
-    async run({ outline }, { request, clients, job, slide, call }) {
-      const { slide: written, warnings } = await clients.llm.writeSlide(
-        { source: sourceOf(request), lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: slide!, language: request.language },
-        call,
-      );
+    follows: ["outline"],
+    async run({ outline }, { request, clients, job, slide, call, streaming, partial }) {
+      const index = slide!;
+      let written: Slide | undefined;
+      let warnings: string[];
+      if (streamsFromModel(request, streaming)) {
+        // The titles up to this slide's, as the streamed outline has them when
+        // the slide starts: always the same request, however fast the model was.
+        const known = await firstOf(outline, (o) => o.slideTitles.length > index);
+        const asked = {
+          source: sourceOf(request),
+          lectureTitle: known.title,
+          slideTitles: known.slideTitles.slice(0, index + 1),
+          slideIndex: index,
+          slideCount: request.slideCount,
+          language: request.language,
+        };
+        const last = await completeOf(clients.llm.streamSlide({ request: asked }, call), (part) => partial({ ...part.slide!, index }));
+        written = last.slide;
+        warnings = last.warnings;
+      } else {
+        const whole = await outline.whole;
+        const asked = { source: sourceOf(request), lectureTitle: whole.title, slideTitles: whole.slideTitles, slideIndex: index, slideCount: 0, language: request.language };
+        ({ slide: written, warnings } = await clients.llm.writeSlide(asked, call));
+      }
       warnings.forEach((w) => job.warn(slideLabel(slide), w));
       if (!written?.narration.trim()) throw new Error("the slide came back without narration");
-      return { ...written, index: slide! };
+      return { ...written, index };
     },
   })
 
@@ -63,12 +103,15 @@ export const LECTURE_GRAPH = new StageGraph()
     },
   })
 
+  // The picture is searched for as soon as the model has written the slide's
+  // image query, while it goes on writing the narration.
   .slide("image", {
     stage: Stage.STAGE_IMAGE,
-    needs: ["content"],
+    follows: ["content"],
     async run({ content }, { clients, job, slide, call }) {
+      const written = await firstOf(content, (c) => c.imageQuery.trim() !== "");
       // A picture is optional: with the images service down, the slide goes without one.
-      const found = await clients.images.findPicture({ query: content.imageQuery, slideTitle: content.title }, call).catch((error: unknown) => {
+      const found = await clients.images.findPicture({ query: written.imageQuery, slideTitle: written.title }, call).catch((error: unknown) => {
         if (!(error instanceof DependencyError && error.code === status.UNAVAILABLE) || call.signal?.aborted) throw error;
         job.warn(slideLabel(slide), `no picture: ${error.message}`);
         return { picture: undefined, warnings: [] };
@@ -81,26 +124,51 @@ export const LECTURE_GRAPH = new StageGraph()
     describe: (p) => (p ? `${p.engine}: ${p.title}` : "no picture"),
   })
 
+  // The narration is tagged in parts (narration-parts.ts), each as soon as its
+  // sentences are written, side by side.
   .slide("tags", {
     stage: Stage.STAGE_TAGS,
-    needs: ["content"],
+    follows: ["content"],
     inTurn: true,
-    async run({ content }, { request, clients, job, slide, call }) {
-      const tagged = await clients.llm.tagProsody({ slide: content, language: request.language }, call);
-      tagged.warnings.forEach((w) => job.warn(slideLabel(slide), w));
-      return tagged;
+    async run({ content }, { request, clients, job, slide, call, partial }) {
+      const tagged: TaggedPart[] = [];
+      const tag = memo((part: NarrationPart, _written: Slide) => partKey(part), async (part: NarrationPart, written: Slide) => {
+        const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: part.endsAt };
+        const answer = await clients.llm.tagProsody(asked, call);
+        tagged.push({ ...part, tagged: answer.taggedNarration, engine: answer.engine, warnings: answer.warnings });
+        partial({ parts: [...tagged], engine: answer.engine });
+        return tagged.at(-1)!;
+      });
+      for await (const written of content) narrationParts(written.narration, request.language, false).forEach((part) => void tag(part, written).catch(() => {}));
+      const written = await content.whole;
+      const parts = await Promise.all(narrationParts(written.narration, request.language, true).map((part) => tag(part, written)));
+      parts.flatMap((p) => p.warnings).forEach((w) => job.warn(slideLabel(slide), w));
+      return { parts, engine: [...new Set(parts.map((p) => p.engine))].join(", ") };
     },
-    describe: (t) => t.engine,
+    describe: (t) => `${t.parts.length} part${t.parts.length === 1 ? "" : "s"}, ${t.engine}`,
   })
 
+  // Each part is spoken as soon as it is tagged, side by side; the slide's
+  // speech is the parts joined. Parts that came back in different voices
+  // (Edge failing halfway) are spoken again in one call, in one voice.
   .slide("speech", {
     stage: Stage.STAGE_SPEECH,
-    needs: ["tags"],
+    follows: ["tags"],
     inTurn: true,
     async run({ tags }, { request, clients, job, slide, call }) {
-      const spoken = await clients.speech.synthesize({ voice: request.voice, segments: parseSegments(tags.taggedNarration) }, call);
-      spoken.warnings.forEach((w) => job.warn(slideLabel(slide), w));
-      return { ...spoken, ...alignToAacFrames(spoken.audio!) };
+      const speak = memo(
+        (part: TaggedPart) => part.tagged,
+        (part: TaggedPart) => clients.speech.synthesize({ voice: request.voice, segments: parseSegments(part.tagged) }, call),
+      );
+      for await (const known of tags) known.parts.forEach((part) => void speak(part).catch(() => {}));
+      const { parts } = await tags.whole;
+      let spoken = await Promise.all(parts.map(speak));
+      if (!speakOneVoice(spoken)) {
+        spoken = [await clients.speech.synthesize({ voice: request.voice, segments: parts.flatMap((p) => parseSegments(p.tagged)) }, call)];
+      }
+      const joined = joinSpoken(spoken);
+      joined.warnings.forEach((w) => job.warn(slideLabel(slide), w));
+      return joined;
     },
     describe: (c) => `${c.durationSeconds.toFixed(2)} s, ${c.engine} ${c.voice}`,
   })

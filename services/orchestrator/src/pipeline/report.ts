@@ -9,7 +9,12 @@ import { stagesOf, type JobOptions, type Graph } from "./graph";
 import { spanName, type StageRun } from "./stage";
 
 export function stageReport(graph: Graph, options: JobOptions, runs: StageRun[], jobStartMs: number, jobEndMs: number): StageReport {
-  const timed: TimedRun[] = runs.map((r) => ({ stage: r.stage, slideIndex: r.slideIndex, seconds: (r.endMs - r.startMs) / 1000 }));
+  const timed: TimedRun[] = runs.map((r) => ({
+    stage: r.stage,
+    slideIndex: r.slideIndex,
+    seconds: (r.endMs - r.startMs) / 1000,
+    startSeconds: (r.startMs - jobStartMs) / 1000,
+  }));
   const critical = criticalPath(graph, options, timed);
   const stages: StageTiming[] = [];
   for (const stage of stagesOf(graph)) {

@@ -2,10 +2,13 @@
 // needs exist (per slide, that slide's), stage steps run through runStage, and
 // the first failure stops the job. It returns when every step has settled, so
 // a stopped job has really stopped its downstream work when it says so.
+// Slides start as the step that plans them counts them, so a streamed outline
+// starts slide 1 while the model is still naming the last.
 // At most `slidesAtOnce` slides are in progress at once, in slide order, so one
 // long lecture leaves room for other jobs' calls.
 import { stepsFor, type Graph, type Step } from "./graph";
 import type { LectureEnv } from "./env";
+import { GrowingResult } from "./growing";
 import { runStage } from "./stage";
 
 export interface ScheduleOptions {
@@ -22,7 +25,8 @@ export async function runGraph(graph: Graph, env: LectureEnv, options: ScheduleO
   };
   const steps = stepsFor(graph, env.request);
   const byName = new Map(steps.map((s) => [s.name, s]));
-  const plan = graph.slidePlan;
+  const plan = graph.slidePlan && byName.has(graph.slidePlan.step) ? graph.slidePlan : undefined;
+  const perSlide = steps.filter((s) => s.scope === "slide");
 
   const inFlight: Promise<unknown>[] = [];
   // Every branch is watched from the start: the first failure stops the job at
@@ -33,44 +37,73 @@ export async function runGraph(graph: Graph, env: LectureEnv, options: ScheduleO
     return promise;
   };
 
-  const instances = new Map<string, Promise<unknown>>();
-  const instance = (step: Step, slide?: number): Promise<unknown> => {
+  type Instance = { result: Promise<unknown>; growing: GrowingResult<unknown> };
+  const instances = new Map<string, Instance>();
+  const instance = (step: Step, slide?: number): Instance => {
     const key = slide === undefined ? step.name : `${step.name}#${slide}`;
     let running = instances.get(key);
     if (!running) {
-      const inputs = (slide === undefined ? Promise.resolve() : slot(slide)).then(() =>
-        Promise.all([...step.needs, ...step.uses].map(async (name) => [name, await resultOf(name, step, slide)] as const)),
+      const growing = new GrowingResult<unknown>();
+      const inputs: Promise<Array<readonly [string, unknown]>> = (slide === undefined ? Promise.resolve() : slot(slide)).then(() =>
+        Promise.all([
+          ...[...step.needs, ...step.uses].map(async (name) => [name, await resultOf(name, step, slide)] as const),
+          ...step.follows.map((name) => [name, growingOf(name, slide)] as const),
+        ]),
       );
-      running = track(inputs.then((entries) => runStep(step, Object.fromEntries(entries), env, slide)));
+      const result = track(inputs.then((entries) => runStep(step, Object.fromEntries(entries), env, slide, (value) => growing.publish(value))));
+      result.then(
+        (value) => growing.finish(value),
+        (error) => growing.fail(error),
+      );
+      running = { result, growing };
       instances.set(key, running);
+      if (plan && step.name === plan.step) planSlides(running);
     }
     return running;
   };
 
-  const slideCount = (): Promise<number> => {
-    if (!plan || !byName.has(plan.step)) return Promise.resolve(0);
-    return instance(byName.get(plan.step)!).then(plan.count);
+  // Slides start as the plan step counts them: from its partial results when it
+  // streams (a slide per outline title), else from its whole result.
+  let started = 0;
+  const startSlide = (i: number) => {
+    for (const step of perSlide) instance(step, i);
+    // A slide leaves the window when all of its steps have settled.
+    void Promise.allSettled(perSlide.map((s) => instance(s, i).result)).then(() => window.leave());
+  };
+  const startSlidesUpTo = (count: number) => {
+    for (; started < count; started++) startSlide(started);
+  };
+  let slideCount: Promise<number> = Promise.resolve(0);
+  const planSlides = ({ result, growing }: Instance) => {
+    const { count } = plan!;
+    slideCount = result.then((whole) => {
+      const n = count(whole);
+      if (n < started) throw new Error(`the ${plan!.step} counted ${started} slides while it grew, then ${n} when whole`);
+      return n;
+    });
+    // Each partial result of the plan step counts the slides known so far (its
+    // failure is the job's, reported through `result`).
+    void (async () => {
+      for await (const partial of growing) startSlidesUpTo(count(partial));
+    })().catch(() => {});
   };
 
   /** A result as `step` sees it: one slide's, every slide's (per-lecture steps), or undefined for a step left out. */
   const resultOf = (name: string, step: Step, slide: number | undefined): Promise<unknown> => {
     const dependency = byName.get(name);
     if (!dependency) return Promise.resolve(undefined);
-    if (dependency.scope === "lecture") return instance(dependency);
-    if (step.scope === "slide") return instance(dependency, slide);
-    return slideCount().then((n) => Promise.all(Array.from({ length: n }, (_, i) => instance(dependency, i))));
+    if (dependency.scope === "lecture") return instance(dependency).result;
+    if (step.scope === "slide") return instance(dependency, slide).result;
+    return slideCount.then((n) => Promise.all(Array.from({ length: n }, (_, i) => instance(dependency, i).result)));
+  };
+  const growingOf = (name: string, slide: number | undefined): GrowingResult<unknown> => {
+    const dependency = byName.get(name)!;
+    return instance(dependency, dependency.scope === "slide" ? slide : undefined).growing;
   };
 
   try {
     for (const step of steps) if (step.scope === "lecture") instance(step);
-    await track(
-      slideCount().then((n) => {
-        const perSlide = steps.filter((s) => s.scope === "slide");
-        for (const step of perSlide) for (let i = 0; i < n; i++) instance(step, i);
-        // A slide leaves the window when all of its steps have settled.
-        for (let i = 0; i < n; i++) void Promise.allSettled(perSlide.map((s) => instance(s, i))).then(() => window.leave());
-      }),
-    );
+    await track(slideCount.then(startSlidesUpTo));
     // Wait for everything, including what was started while waiting.
     for (let waited = 0; waited < inFlight.length; ) {
       const batch = inFlight.slice(waited);
@@ -82,13 +115,13 @@ export async function runGraph(graph: Graph, env: LectureEnv, options: ScheduleO
   }
 }
 
-function runStep(step: Step, input: Record<string, unknown>, env: LectureEnv, slide: number | undefined): Promise<unknown> {
+function runStep(step: Step, input: Record<string, unknown>, env: LectureEnv, slide: number | undefined, partial: (value: unknown) => void): Promise<unknown> {
   const { job } = env;
   if (step.stage === undefined) {
     job.signal.throwIfAborted();
-    return step.run(input, { ...env, slide, call: { signal: job.signal } });
+    return step.run(input, { ...env, slide, partial, call: { signal: job.signal } });
   }
-  return runStage(job, step.stage, slide, ({ call }) => step.run(input, { ...env, slide, call }), step.describe);
+  return runStage(job, step.stage, slide, ({ call }) => step.run(input, { ...env, slide, partial, call }), step.describe);
 }
 
 /** Slides in progress, at most `size`; the rest wait in slide order. A stopped job stops the waiting too. */

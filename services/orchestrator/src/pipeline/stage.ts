@@ -90,14 +90,15 @@ export async function runStage<T>(
       job.recordRun({ stage, slideIndex, startMs: started, endMs: ended });
       return (ended - started) / 1000;
     };
+    // A stage's result came from the caches when every call it made was answered
+    // from one (a slide's speech is several calls, one per part of its narration).
     let cacheHits = 0;
+    let cacheMisses = 0;
     const call: CallOptions = {
       signal: job.signal,
       bypassCache: job.bypassCache,
-      onCacheHit: () => {
-        cacheHits++;
-        span.setAttribute(ATTR_CACHE_HIT, true);
-      },
+      onCacheHit: () => cacheHits++,
+      onCacheMiss: () => cacheMisses++,
       // A service coming back (restarted, redeployed) shows in the trace as retries.
       onRetry: ({ attempt, delayMs, error }) =>
         span.addEvent("retry", { "lectra.retry.attempt": attempt, "lectra.retry.delay_ms": delayMs, "lectra.retry.reason": error.message }),
@@ -105,8 +106,9 @@ export async function runStage<T>(
     job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_STARTED, seconds: 0, detail: "" });
     try {
       const result = await work({ span, call });
-      if (cacheHits === 0) span.setAttribute(ATTR_CACHE_HIT, false);
-      const detail = [describe?.(result), cacheHits > 0 ? "cached" : ""].filter(Boolean).join(", ");
+      span.setAttribute(ATTR_CACHE_HIT, cacheHits > 0 && cacheMisses === 0);
+      const cached = cacheHits === 0 ? "" : cacheMisses === 0 ? "cached" : `${cacheHits} of ${cacheHits + cacheMisses} calls cached`;
+      const detail = [describe?.(result), cached].filter(Boolean).join(", ");
       if (detail) span.setAttribute("lectra.detail", detail);
       span.end();
       job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_FINISHED, seconds: finished(), detail });
