@@ -22,7 +22,7 @@ export async function regenerate(world: { lectra: Lectra; stop(): Promise<void> 
     const again = await generate(world.lectra.client, { source: { $case: "script", value: benchScript(10, 4, "The Immune System", 4) } });
     for (const r of [first, again]) if (r.job.state !== JobState.JOB_STATE_SUCCEEDED) throw new Error(`regeneration job failed: ${r.job.error?.message}`);
     // Content from a script and tags from the rules are instant and never cached: only work a cache can save counts.
-    const perSlide = again.finished.filter((u) => u.slideIndex !== undefined && u.stage !== Stage.STAGE_CONTENT && !(u.stage === Stage.STAGE_TAGS && u.detail === "rules"));
+    const perSlide = again.finished.filter((u) => u.slideIndex !== undefined && u.stage !== Stage.STAGE_CONTENT && !(u.stage === Stage.STAGE_TAGS && /\brules$/.test(u.detail)));
     const cached = perSlide.filter((u) => /\bcached\b/.test(u.detail));
     return {
       firstSeconds: first.job.report!.wallSeconds,

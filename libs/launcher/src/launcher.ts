@@ -85,9 +85,18 @@ export function checkPortFree(address: string): Promise<void> {
   });
 }
 
+/**
+ * V8 flags every service runs with; deploy/Dockerfile's CMD names the same.
+ * A 2 MiB young generation (V8 lets it grow to 16 MiB per semi-space): the
+ * services' garbage is short-lived buffers, so a big nursery only holds memory.
+ * Under the bench's load it took 25–60 MiB off each service's peak (speech
+ * 326–329 → 273–274 MiB) at no measurable cost in jobs per minute.
+ */
+export const NODE_FLAGS = ["--max-semi-space-size=2"];
+
 export async function launchService(name: ServiceName, options: LaunchOptions): Promise<LaunchedService> {
   options.signal?.throwIfAborted();
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, options.entry], {
     env: { ...process.env, ...options.env, [addressEnv(name)]: options.address },
     stdio: ["ignore", "pipe", "pipe"],
   });
