@@ -66,7 +66,7 @@ async function main() {
     const modes = [r.on, r.off].filter((m): m is ReplayModeResult => m !== undefined);
     console.log(`Replayed 10-slide lecture (topic → deck + video), measured latencies (docs/architecture.md) × ${scale}; median of ${runs} run${runs === 1 ? "" : "s"}${modes.length > 1 ? " per mode, alternating" : ""}`);
     console.log(`  the model streams its answers at ${r.tokensPerSecond} tokens/s (a local 8B model on a strong GPU; ${f(r.replayedTokensPerSecond, 0)} tokens/s at × ${scale}), each ending at its replayed latency`);
-    console.log(`  staged schedule = the original's waits on the replayed latencies: outline + slowest slide answer + slowest picture search + Σ tags answers`);
+    console.log(`  staged schedule = the original's waits on the replayed latencies: outline + slowest slide answer + slowest picture search + slides × the mean tags answer`);
     console.log(`    + Σ per slide (voice first byte + audio × real-time factor) + slowest frame + slowest clip + deck + captions + video`);
     const row = (label: string, value: (m: ReplayModeResult) => string, ratio?: (on: ReplayModeResult, off: ReplayModeResult) => number) =>
       console.log(`  ${label.padEnd(24)}${modes.map((m) => value(m).padStart(16)).join("")}${ratio && r.on && r.off ? f(ratio(r.on, r.off)).padStart(12) : ""}`);

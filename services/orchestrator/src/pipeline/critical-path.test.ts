@@ -50,6 +50,18 @@ describe("critical path", () => {
         [Stage.STAGE_SPEECH, 10],
       ],
     );
+    // The picture search started with the content but had its query only 7.5 s later: from there it is its own 4.5 s.
+    const withPicture = [...runs, { ...at(run(Stage.STAGE_IMAGE, 12, 0), 3), readySeconds: 10.5 }];
+    const picture = criticalPath(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, withPicture);
+    assert.equal(picture.seconds, 3 + 7.5 + 4.5);
+    assert.deepEqual(
+      picture.path.map((r) => [r.stage, r.seconds]),
+      [
+        [Stage.STAGE_OUTLINE, 3],
+        [Stage.STAGE_CONTENT, 7.5],
+        [Stage.STAGE_IMAGE, 4.5],
+      ],
+    );
     // Without start times a follower counts from the end of what it follows, as a step that needs it does.
     assert.equal(criticalPath(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, runs.map(({ startSeconds: _, ...r }) => r)).seconds, 8 + 9 + 9.5 + 10);
   });

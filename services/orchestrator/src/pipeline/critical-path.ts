@@ -6,8 +6,9 @@
 // duration, is the lower bound on wall time with unlimited parallelism: no
 // schedule of these stages can beat it. A step that follows another (graph.ts)
 // can start when that one starts, not when it ends: it counts from there as
-// long after as it really started (the part of the other it waited for), and
-// that part is on the path as a share of the other's run.
+// long after as it had what it waited for (its ready time, else its start),
+// that part is on the path as a share of the other's run, and only its time
+// after being ready is its own.
 //
 // The staged schedule runs the stages in the graph's order, each waiting for
 // every slide of the one before: a stage whose slides run side by side takes
@@ -23,6 +24,8 @@ export interface TimedRun {
   seconds: number;
   /** When it started, from the job's start; where unknown, a follower counts from the end of what it follows. */
   startSeconds?: number;
+  /** When a follower had all it waited for, from the job's start (StageRun.readyMs). */
+  readySeconds?: number;
 }
 
 export interface CriticalPath {
@@ -58,7 +61,8 @@ export function criticalPath(graph: Graph, options: JobOptions, runs: TimedRun[]
     const { run } = node;
     if (!run) return node.began;
     if (run.startSeconds === undefined || follower?.startSeconds === undefined) return node.ended;
-    const lag = Math.min(Math.max(follower.startSeconds - run.startSeconds, 0), run.seconds);
+    // The other's own part begins where its path reaches (its ready time, if it follows something too).
+    const lag = Math.min(Math.max((follower.readySeconds ?? follower.startSeconds) - (run.readySeconds ?? run.startSeconds), 0), run.seconds);
     return { at: node.began.at + lag, path: [...node.began.path, { ...run, seconds: lag }] };
   };
 
@@ -70,8 +74,10 @@ export function criticalPath(graph: Graph, options: JobOptions, runs: TimedRun[]
         ...nodesOf([...step.needs, ...step.uses], slide).map((n) => n.ended),
         ...nodesOf(step.follows, slide).map((n) => followed(n, run)),
       ]);
-      const ended = run ? { at: began.at + run.seconds, path: [...began.path, run] } : began;
-      reached.set(key(step.name, slide), { began, ended, run });
+      // A follower's own part of its run: from when it was ready (it waited on what it follows before).
+      const own = run && run.readySeconds !== undefined && run.startSeconds !== undefined ? { ...run, seconds: Math.max(0, run.seconds - (run.readySeconds - run.startSeconds)) } : run;
+      const ended = own ? { at: began.at + own.seconds, path: [...began.path, own] } : began;
+      reached.set(key(step.name, slide), { began, ended, run: own });
     }
   }
   const end = latest([...reached.values()].map((r) => r.ended));

@@ -34,6 +34,11 @@ export interface StepContext extends LectureEnv {
    * TypeScript inferring the result from what run returns.)
    */
   partial(value: unknown): void;
+  /**
+   * A step that follows another says when it has all it waits for: the
+   * critical path counts its time from there as its own (critical-path.ts).
+   */
+  ready(): void;
 }
 
 /**

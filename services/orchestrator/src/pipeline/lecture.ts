@@ -63,7 +63,7 @@ export const LECTURE_GRAPH = new StageGraph()
   .slide("content", {
     stage: Stage.STAGE_CONTENT,
     follows: ["outline"],
-    async run({ outline }, { request, clients, job, slide, call, streaming, partial }) {
+    async run({ outline }, { request, clients, job, slide, call, streaming, partial, ready }) {
       const index = slide!;
       let written: Slide | undefined;
       let warnings: string[];
@@ -71,6 +71,7 @@ export const LECTURE_GRAPH = new StageGraph()
         // The titles up to this slide's, as the streamed outline has them when
         // the slide starts: always the same request, however fast the model was.
         const known = await firstOf(outline, (o) => o.slideTitles.length > index);
+        ready();
         const asked = {
           source: sourceOf(request),
           lectureTitle: known.title,
@@ -84,6 +85,7 @@ export const LECTURE_GRAPH = new StageGraph()
         warnings = last.warnings;
       } else {
         const whole = await outline.whole;
+        ready();
         const asked = { source: sourceOf(request), lectureTitle: whole.title, slideTitles: whole.slideTitles, slideIndex: index, slideCount: 0, language: request.language };
         ({ slide: written, warnings } = await clients.llm.writeSlide(asked, call));
       }
@@ -108,8 +110,9 @@ export const LECTURE_GRAPH = new StageGraph()
   .slide("image", {
     stage: Stage.STAGE_IMAGE,
     follows: ["content"],
-    async run({ content }, { clients, job, slide, call }) {
+    async run({ content }, { clients, job, slide, call, ready }) {
       const written = await firstOf(content, (c) => c.imageQuery.trim() !== "");
+      ready();
       // A picture is optional: with the images service down, the slide goes without one.
       const found = await clients.images.findPicture({ query: written.imageQuery, slideTitle: written.title }, call).catch((error: unknown) => {
         if (!(error instanceof DependencyError && error.code === status.UNAVAILABLE) || call.signal?.aborted) throw error;
@@ -130,7 +133,7 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_TAGS,
     follows: ["content"],
     inTurn: true,
-    async run({ content }, { request, clients, job, slide, call, partial }) {
+    async run({ content }, { request, clients, job, slide, call, partial, ready }) {
       const tagged: TaggedPart[] = [];
       const tag = memo((part: NarrationPart, _written: Slide) => partKey(part), async (part: NarrationPart, written: Slide) => {
         const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: part.endsAt };
@@ -141,6 +144,7 @@ export const LECTURE_GRAPH = new StageGraph()
       });
       for await (const written of content) narrationParts(written.narration, request.language, false).forEach((part) => void tag(part, written).catch(() => {}));
       const written = await content.whole;
+      ready();
       const parts = await Promise.all(narrationParts(written.narration, request.language, true).map((part) => tag(part, written)));
       parts.flatMap((p) => p.warnings).forEach((w) => job.warn(slideLabel(slide), w));
       return { parts, engine: [...new Set(parts.map((p) => p.engine))].join(", ") };
@@ -155,13 +159,14 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_SPEECH,
     follows: ["tags"],
     inTurn: true,
-    async run({ tags }, { request, clients, job, slide, call }) {
+    async run({ tags }, { request, clients, job, slide, call, ready }) {
       const speak = memo(
         (part: TaggedPart) => part.tagged,
         (part: TaggedPart) => clients.speech.synthesize({ voice: request.voice, segments: parseSegments(part.tagged) }, call),
       );
       for await (const known of tags) known.parts.forEach((part) => void speak(part).catch(() => {}));
       const { parts } = await tags.whole;
+      ready();
       let spoken = await Promise.all(parts.map(speak));
       if (!speakOneVoice(spoken)) {
         spoken = [await clients.speech.synthesize({ voice: request.voice, segments: parts.flatMap((p) => parseSegments(p.tagged)) }, call)];

@@ -14,6 +14,7 @@ export function stageReport(graph: Graph, options: JobOptions, runs: StageRun[],
     slideIndex: r.slideIndex,
     seconds: (r.endMs - r.startMs) / 1000,
     startSeconds: (r.startMs - jobStartMs) / 1000,
+    ...(r.readyMs === undefined ? {} : { readySeconds: (r.readyMs - jobStartMs) / 1000 }),
   }));
   const critical = criticalPath(graph, options, timed);
   const stages: StageTiming[] = [];

@@ -119,9 +119,9 @@ function runStep(step: Step, input: Record<string, unknown>, env: LectureEnv, sl
   const { job } = env;
   if (step.stage === undefined) {
     job.signal.throwIfAborted();
-    return step.run(input, { ...env, slide, partial, call: { signal: job.signal } });
+    return step.run(input, { ...env, slide, partial, ready: () => {}, call: { signal: job.signal } });
   }
-  return runStage(job, step.stage, slide, ({ call }) => step.run(input, { ...env, slide, partial, call }), step.describe);
+  return runStage(job, step.stage, slide, ({ call, ready }) => step.run(input, { ...env, slide, partial, ready, call }), step.describe);
 }
 
 /** Slides in progress, at most `size`; the rest wait in slide order. A stopped job stops the waiting too. */

@@ -48,6 +48,11 @@ export interface StageRun {
   /** performance.now() at its start and end. */
   startMs: number;
   endMs: number;
+  /**
+   * When a step that follows another had all it waits for (StageContext.ready):
+   * what it did after that is its own work; before, it waited on the other.
+   */
+  readyMs?: number;
 }
 
 export interface StageRunner {
@@ -63,10 +68,12 @@ export interface StageRunner {
   recordRun(run: StageRun): void;
 }
 
-/** What a stage's work gets: its span, and the options for its calls (cancellation, cache). */
+/** What a stage's work gets: its span, the options for its calls (cancellation, cache), and a way to say it has its inputs. */
 export interface StageContext {
   span: Span;
   call: CallOptions;
+  /** The stage has everything it waits for (see StageRun.readyMs); the first call counts. */
+  ready(): void;
 }
 
 export async function runStage<T>(
@@ -84,10 +91,16 @@ export async function runStage<T>(
   };
   return job.tracer.startActiveSpan(spanName(stage), { attributes }, job.parent, async (span) => {
     const started = performance.now();
+    let readyMs: number | undefined;
+    const ready = () => {
+      if (readyMs !== undefined) return;
+      readyMs = performance.now();
+      span.addEvent("ready");
+    };
     /** Records the run with the job, and says how long it took. */
     const finished = () => {
       const ended = performance.now();
-      job.recordRun({ stage, slideIndex, startMs: started, endMs: ended });
+      job.recordRun({ stage, slideIndex, startMs: started, endMs: ended, ...(readyMs === undefined ? {} : { readyMs }) });
       return (ended - started) / 1000;
     };
     // A stage's result came from the caches when every call it made was answered
@@ -105,7 +118,7 @@ export async function runStage<T>(
     };
     job.onUpdate({ stage, slideIndex, status: StageStatus.STAGE_STATUS_STARTED, seconds: 0, detail: "" });
     try {
-      const result = await work({ span, call });
+      const result = await work({ span, call, ready });
       span.setAttribute(ATTR_CACHE_HIT, cacheHits > 0 && cacheMisses === 0);
       const cached = cacheHits === 0 ? "" : cacheMisses === 0 ? "cached" : `${cacheHits} of ${cacheHits + cacheMisses} calls cached`;
       const detail = [describe?.(result), cached].filter(Boolean).join(", ");
