@@ -9,3 +9,4 @@ export * from "./sentences";
 export * from "./timeline";
 export * from "./wav";
 export * from "./aac-frames";
+export * from "./narration-parts";

@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseScript } from "@lectra/lecture";
+import { narrationParts, parseScript } from "@lectra/lecture";
 import { checkHealth, waitUntilServing } from "@lectra/clients";
 import { callsServed, checkCaptions, checkDeck, checkVideo, eventually, freePort, makeTestPki, type TestPki } from "@lectra/testing";
 
@@ -125,7 +125,9 @@ describe("the compose deployment, built and run", { timeout: 15 * 60_000 }, () =
   it("both speech replicas synthesised slides, and both slides replicas rendered frames", () => {
     const speech = servedPerReplica("speech", "Synthesize");
     assert.ok(speech.every((n) => n > 0), `Synthesize calls per speech replica: ${speech.join(", ")}`);
-    assert.equal(speech[0] + speech[1], script.slides.length);
+    // A call per part of each slide's narration (spoken side by side, then joined).
+    const parts = script.slides.reduce((n, slide) => n + narrationParts(slide.narration, script.language || "en", true).length, 0);
+    assert.equal(speech[0] + speech[1], parts);
     const slides = servedPerReplica("slides", "RenderFrames");
     assert.ok(slides.every((n) => n > 0), `RenderFrames calls per slides replica: ${slides.join(", ")}`);
   });

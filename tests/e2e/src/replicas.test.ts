@@ -4,6 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { JobState } from "@lectra/proto";
+import { narrationParts, parseScript } from "@lectra/lecture";
 import { callsServed } from "@lectra/testing";
 import { run, script, startStack, type Run, type Stack } from "./stack";
 
@@ -29,10 +30,12 @@ describe("replicas of a service share a job's calls", () => {
     assert.equal(result.job?.state, JobState.JOB_STATE_SUCCEEDED, result.error?.message);
   });
 
-  it("both speech replicas synthesised slides, twelve calls in all", () => {
+  it("both speech replicas synthesised slides, a call per part of each slide's narration", () => {
     const counts = stack.replicas.get("speech")!.map((r) => callsServed(r.logs(), "Synthesize"));
     assert.ok(counts.every((n) => n > 0), `Synthesize calls per replica: ${counts.join(", ")}`);
-    // Each slide's two sentences are two parts of its narration (pipeline/narration-parts.ts), spoken side by side.
+    // Each slide's narration is spoken in parts, side by side (@lectra/lecture narrationParts): here two a slide.
+    const parts = parseScript(script(6)).slides.map((s) => narrationParts(s.narration, "en", true).length);
+    assert.deepEqual(parts, [2, 2, 2, 2, 2, 2]);
     assert.equal(counts[0] + counts[1], 12);
   });
 

@@ -11,17 +11,17 @@
 // With a topic, the model's answers are read as they are written (LECTRA_STREAMING):
 // a slide starts when the outline names it, its picture is searched for once its
 // image query is written, and its narration is tagged and spoken a part at a time
-// (narration-parts.ts) while the model writes the rest: those steps *follow* the
+// (@lectra/lecture narration-parts.ts) while the model writes the rest: those steps *follow* the
 // step before instead of needing it (graph.ts).
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
 import { Stage, type LectureSource, type Slide } from "@lectra/proto";
-import { buildTimeline, encodeWav, pageTimes, parseSegments, writeScript } from "@lectra/lecture";
+import { buildTimeline, encodeWav, narrationParts, pageTimes, parseSegments, partKey, writeScript, type NarrationPart } from "@lectra/lecture";
 import type { LectureRequest } from "../request";
 import { StageGraph } from "./graph";
 import { completeOf, firstOf, memo } from "./growing";
-import { joinSpoken, narrationParts, partKey, speakOneVoice, type NarrationPart } from "./narration-parts";
+import { joinSpoken, NARRATION_END, speakOneVoice } from "./spoken-parts";
 import { pagesOn, prepareModel, streamToArtifact, timingsRecord } from "./outputs";
 import { LivePlaylist } from "./playlist";
 import { StageError } from "./stage";
@@ -127,7 +127,7 @@ export const LECTURE_GRAPH = new StageGraph()
     describe: (p) => (p ? `${p.engine}: ${p.title}` : "no picture"),
   })
 
-  // The narration is tagged in parts (narration-parts.ts), each as soon as its
+  // The narration is tagged in parts (@lectra/lecture narration-parts.ts), each as soon as its
   // sentences are written, side by side.
   .slide("tags", {
     stage: Stage.STAGE_TAGS,
@@ -136,7 +136,7 @@ export const LECTURE_GRAPH = new StageGraph()
     async run({ content }, { request, clients, job, slide, call, partial, ready }) {
       const tagged: TaggedPart[] = [];
       const tag = memo((part: NarrationPart, _written: Slide) => partKey(part), async (part: NarrationPart, written: Slide) => {
-        const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: part.endsAt };
+        const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: NARRATION_END[part.endsAt] };
         const answer = await clients.llm.tagProsody(asked, call);
         tagged.push({ ...part, tagged: answer.taggedNarration, engine: answer.engine, warnings: answer.warnings });
         partial({ parts: [...tagged], engine: answer.engine });

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { NarrationEnd, type SynthesizeResponse } from "@lectra/proto";
-import { sentences, stripTags } from "@lectra/lecture";
-import { joinSpoken, narrationParts, PART_CHARS, speakOneVoice } from "./narration-parts";
+import { narrationParts, PART_CHARS } from "./narration-parts";
+import { stripTags } from "./prosody";
+import { sentences } from "./sentences";
 
 const sentence = (i: number) => `Sentence number ${i} tells the listener one more thing about how the tides rise and fall.`;
 const NARRATION = `${[1, 2, 3, 4, 5].map(sentence).join(" ")}\n\n${[6, 7, 8].map(sentence).join(" ")}`;
@@ -18,10 +18,10 @@ describe("a slide's narration in parts", () => {
 
   it("says where each part ends: a sentence, a paragraph, or the slide", () => {
     const parts = narrationParts(NARRATION, "en", true);
-    assert.equal(parts.at(-1)!.endsAt, NarrationEnd.NARRATION_END_UNSPECIFIED);
+    assert.equal(parts.at(-1)!.endsAt, "slide");
     const atParagraph = parts.find((p) => p.text.endsWith(sentence(5)));
-    if (atParagraph) assert.equal(atParagraph.endsAt, NarrationEnd.NARRATION_END_PARAGRAPH);
-    assert.equal(parts[0].endsAt, NarrationEnd.NARRATION_END_SENTENCE);
+    if (atParagraph) assert.equal(atParagraph.endsAt, "paragraph");
+    assert.equal(parts[0].endsAt, "sentence");
     assert.ok(parts.some((p) => p.text.includes("\n\n")) || atParagraph, "the paragraph break is kept, inside a part or at its end");
   });
 
@@ -44,35 +44,5 @@ describe("a slide's narration in parts", () => {
     assert.match(parts[1].text, /^\[rate=-10%?\] Sentence number 2/);
     assert.match(parts[2].text, /^\[rate=-10%?\] \[pitch=\+?2(st)?\] Sentence number 4/);
     assert.deepEqual(parts.map((p) => stripTags(p.text)).join(" ").replace(/\s+/g, " "), stripTags(tagged).replace(/\s+/g, " "));
-  });
-});
-
-describe("joining the spoken parts", () => {
-  const spoken = (samples: number, value: number, engine = "espeak"): SynthesizeResponse => ({
-    audio: { pcm: Buffer.from(new Int16Array(samples).fill(value).buffer), sampleRate: 24_000 },
-    segments: [{ text: `part ${value}`, startSeconds: 0.1, endSeconds: samples / 24_000 - 0.1, pauseSeconds: 0.1, words: [{ word: "part", startSeconds: 0.1, endSeconds: 0.2 }] }],
-    durationSeconds: samples / 24_000,
-    engine,
-    voice: "en-us",
-    warnings: [`note ${value}`, "same"],
-  });
-
-  it("puts the parts' samples end to end and moves each segment and word to where its part begins", () => {
-    const joined = joinSpoken([spoken(24_000, 1), spoken(12_000, 2)]);
-    const pcm = new Int16Array(joined.audio!.pcm.buffer, joined.audio!.pcm.byteOffset, joined.audio!.pcm.length / 2);
-    assert.equal(pcm[23_999], 1);
-    assert.equal(pcm[24_000], 2);
-    assert.equal(pcm[35_999], 2);
-    assert.ok(pcm.length % 1024 === 0 && pcm.length >= 36_000, "padded to whole AAC frames");
-    assert.ok(pcm.slice(36_000).every((v) => v === 0), "with silence");
-    assert.equal(joined.durationSeconds, pcm.length / 24_000);
-    assert.deepEqual(joined.segments.map((s) => s.startSeconds), [0.1, 1.1]);
-    assert.deepEqual(joined.segments[1].words.map((w) => w.startSeconds), [1.1]);
-    assert.deepEqual(joined.warnings, ["note 1", "same", "note 2"]);
-  });
-
-  it("parts in different voices cannot be joined as one", () => {
-    assert.ok(speakOneVoice([spoken(100, 1), spoken(100, 2)]));
-    assert.ok(!speakOneVoice([spoken(100, 1), spoken(100, 2, "edge")]));
   });
 });

@@ -1,13 +1,16 @@
-// A slide's narration in parts, tagged and spoken side by side and as soon as
-// each is written, then joined sample for sample into the slide's speech.
+// A slide's narration in parts, which can be tagged and spoken side by side and
+// as soon as each is written (the orchestrator does), then joined into the
+// slide's speech.
 //
 // The parts are a function of the narration alone, so a part's tags and speech
 // come from the caches whenever its text comes again (an edited sentence redoes
 // only its part), and a part is known as soon as its sentences and the next
 // sentence are: the first part is the first sentence, so that speech starts
 // early; each next one takes sentences until it holds PART_CHARS characters.
-import { NarrationEnd, type SpokenSegment, type SynthesizeResponse } from "@lectra/proto";
-import { alignToAacFrames, formatTag, paragraphs, sentences, tokenize } from "@lectra/lecture";
+import { formatTag, tokenize } from "./prosody";
+import { paragraphs, sentences } from "./sentences";
+
+export type PartEnd = "sentence" | "paragraph" | "slide";
 
 /** About ten seconds of speech: long enough to sound whole, short enough to share out. */
 export const PART_CHARS = 160;
@@ -15,8 +18,8 @@ export const PART_CHARS = 160;
 export interface NarrationPart {
   /** The part's narration, beginning with the rate and pitch tags in effect where it starts. */
   text: string;
-  /** What its last sentence ends: a sentence, a paragraph, or the slide (TagProsodyRequest.ends_at). */
-  endsAt: NarrationEnd;
+  /** What its last sentence ends: a sentence that more of its paragraph follows, a paragraph that more narration follows, or the slide. */
+  endsAt: PartEnd;
 }
 
 interface Sentence {
@@ -44,7 +47,7 @@ export function narrationParts(narration: string, language: string, whole: boole
     // Rate and pitch tags last until changed: a part begins with the ones the part before left set.
     const carried = [rate ? formatTag({ kind: "rate", value: rate }) : "", pitch ? formatTag({ kind: "pitch", value: pitch }) : ""].filter(Boolean);
     const body = taken.map((s, k) => (k > 0 && s.opens ? `\n\n${s.text}` : s.text)).join(" ");
-    const endsAt = last ? NarrationEnd.NARRATION_END_UNSPECIFIED : list[i + 1].opens ? NarrationEnd.NARRATION_END_PARAGRAPH : NarrationEnd.NARRATION_END_SENTENCE;
+    const endsAt: PartEnd = last ? "slide" : list[i + 1].opens ? "paragraph" : "sentence";
     parts.push({ text: [...carried, body].join(" "), endsAt });
     for (const token of tokenize(body)) {
       if (typeof token === "string") continue;
@@ -59,33 +62,3 @@ export function narrationParts(narration: string, language: string, whole: boole
 /** A key for a part: the same text ending the same way is the same part. */
 export const partKey = (part: NarrationPart) => `${part.endsAt}\u0000${part.text}`;
 
-/** The slide's speech: the parts' audio joined in order, every segment and word moved to where its part begins. */
-export function joinSpoken(parts: SynthesizeResponse[]): SynthesizeResponse & { durationSeconds: number } {
-  const sampleRate = parts[0].audio!.sampleRate;
-  let offset = 0;
-  const segments: SpokenSegment[] = [];
-  for (const part of parts) {
-    const shift = offset / sampleRate;
-    segments.push(
-      ...part.segments.map((s) => ({
-        ...s,
-        startSeconds: s.startSeconds + shift,
-        endSeconds: s.endSeconds + shift,
-        words: s.words.map((w) => ({ ...w, startSeconds: w.startSeconds + shift, endSeconds: w.endSeconds + shift })),
-      })),
-    );
-    offset += part.audio!.pcm.length / 2;
-  }
-  const joined = { ...parts[0].audio!, pcm: Buffer.concat(parts.map((p) => p.audio!.pcm)) };
-  return {
-    ...alignToAacFrames(joined),
-    segments,
-    engine: parts[0].engine,
-    voice: parts[0].voice,
-    warnings: [...new Set(parts.flatMap((p) => p.warnings))],
-  };
-}
-
-/** Parts spoken by different engines or voices, or at different rates, cannot be joined into one voice. */
-export const speakOneVoice = (parts: SynthesizeResponse[]) =>
-  parts.every((p) => p.engine === parts[0].engine && p.voice === parts[0].voice && p.audio?.sampleRate === parts[0].audio?.sampleRate);
