@@ -135,13 +135,18 @@ export const LECTURE_GRAPH = new StageGraph()
     inTurn: true,
     async run({ content }, { request, clients, job, slide, call, partial, ready }) {
       const tagged: TaggedPart[] = [];
-      const tag = memo((part: NarrationPart, _written: Slide) => partKey(part), async (part: NarrationPart, written: Slide) => {
-        const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: NARRATION_END[part.endsAt] };
-        const answer = await clients.llm.tagProsody(asked, call);
-        tagged.push({ ...part, tagged: answer.taggedNarration, engine: answer.engine, warnings: answer.warnings });
-        partial({ parts: [...tagged], engine: answer.engine });
-        return tagged.at(-1)!;
-      });
+      // Keyed by the whole request: a slide repaired after its first parts were
+      // sent (other bullets, other sentences) has its parts tagged afresh.
+      const tag = memo(
+        (part: NarrationPart, written: Slide) => JSON.stringify([partKey(part), written.index, written.title, written.bullets]),
+        async (part: NarrationPart, written: Slide) => {
+          const asked = { slide: { ...written, narration: part.text, imageQuery: "" }, language: request.language, endsAt: NARRATION_END[part.endsAt] };
+          const answer = await clients.llm.tagProsody(asked, call);
+          tagged.push({ ...part, tagged: answer.taggedNarration, engine: answer.engine, warnings: answer.warnings });
+          partial({ parts: [...tagged], engine: answer.engine });
+          return tagged.at(-1)!;
+        },
+      );
       for await (const written of content) narrationParts(written.narration, request.language, false).forEach((part) => void tag(part, written).catch(() => {}));
       const written = await content.whole;
       ready();
