@@ -46,6 +46,30 @@ export function instancesMade(): number {
 }
 
 /**
+ * Runs `work` with stack traces off (Error.stackTraceLimit 0), for as long as
+ * any run in this thread is inside it. Each run's glue unpacks espeak's data
+ * files into a fresh file system, making every directory on the way with a
+ * mkdir that throws EEXIST when it exists already: a thousand-odd errors a run,
+ * each of which formats a stack trace twice and searches it for C++ names
+ * (emscripten's ErrnoError). That was 40% of the speech service's CPU under the
+ * bench's load; without the traces the errors cost next to nothing, and what a
+ * failed run reports is its exit status and stderr, not a JavaScript stack.
+ */
+let runsWithoutStacks = 0;
+let stackTraceLimit = Error.stackTraceLimit;
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+  if (runsWithoutStacks++ === 0) {
+    stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+  }
+  try {
+    return await work();
+  } finally {
+    if (--runsWithoutStacks === 0) Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
  * One run of espeak-ng's main() with `args`; input files are written before it
  * starts, and `read` takes what it wrote before another run may use the instance.
  */
@@ -56,7 +80,7 @@ async function runEspeak<T>(args: string[], files: Record<string, string>, read:
   let status = 0;
   let lease: ReusedInstance | undefined;
   try {
-    const module = await factory({
+    const module = await withoutStackTraces(() => factory({
       arguments: args,
       print: (line) => out.push(line),
       printErr: (line) => err.push(line),
@@ -83,7 +107,7 @@ async function runEspeak<T>(args: string[], files: Record<string, string>, read:
         receive(instance, wasm.module);
         return instance.exports;
       },
-    });
+    }));
     if (status !== 0) throw new Error(`espeak-ng exited with status ${status}: ${err.join(" ").trim() || "no message"}`);
     return read(module, out);
   } finally {
