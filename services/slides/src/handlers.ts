@@ -50,12 +50,15 @@ function laidOut(log: Logger, lecture: Lecture, slide: CheckedSlide): { pages: P
   return { pages, warnings };
 }
 
+/** Part of every frame's cache key: change it when a frame's bytes would change for the same layout. */
+export const FRAME_FORMAT = "frames/2"; // frames/2: opaque RGB PNGs (opaque-png.ts)
+
 export function slidesHandlers(frames: FramePool, log: Logger, cache?: ResultCache): SlidesServiceServer {
   return {
     renderFrames: unary(log, "RenderFrames", async (req: RenderFramesRequest, call) => {
       const { lecture, slide } = checkRenderFrames(req);
-      // Frames depend on the request and on the layout code: both are in the key.
-      const key = ResultCache.key("frames", LAYOUT_VERSION, RenderFramesRequest.encode(req).finish());
+      // Frames depend on the request, on the layout code and on how a frame is encoded: all are in the key.
+      const key = ResultCache.key(FRAME_FORMAT, LAYOUT_VERSION, RenderFramesRequest.encode(req).finish());
       return cached(cache, call, key, RenderFramesResponse, async () => {
         const { pages, warnings } = laidOut(log, lecture, slide);
         const pngs = await Promise.all(pages.map((page) => renderFrame(page, slide.picture, frames, call.signal)));
