@@ -12,9 +12,14 @@ export function silence(seconds: number, sampleRate: number): Buffer {
 }
 
 export function encodeWav(pcm: Uint8Array, sampleRate: number): Buffer {
+  return Buffer.concat([wavHeader(pcm.length, sampleRate), pcm]);
+}
+
+/** The 44 bytes before `pcmBytes` of mono 16-bit PCM in a WAV file: a writer can send it and the samples apart, without a copy of them. */
+export function wavHeader(pcmBytes: number, sampleRate: number): Buffer {
   const header = Buffer.alloc(44);
   header.write("RIFF", 0, "ascii");
-  header.writeUInt32LE(36 + pcm.length, 4);
+  header.writeUInt32LE(36 + pcmBytes, 4);
   header.write("WAVE", 8, "ascii");
   header.write("fmt ", 12, "ascii");
   header.writeUInt32LE(16, 16);
@@ -25,8 +30,8 @@ export function encodeWav(pcm: Uint8Array, sampleRate: number): Buffer {
   header.writeUInt16LE(BYTES_PER_SAMPLE, 32);
   header.writeUInt16LE(16, 34);
   header.write("data", 36, "ascii");
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  header.writeUInt32LE(pcmBytes, 40);
+  return header;
 }
 
 export interface DecodedWav {

@@ -26,7 +26,24 @@ export const CHUNK_BYTES = 1 << 20;
  * Part of every clip's cache key: change it when a clip's bytes would change
  * for the same request, ffmpeg and encoder (options, priming, muxing).
  */
-export const CLIP_FORMAT = "clip/2"; // clip/2: one ffmpeg, the AAC coder named
+export const CLIP_FORMAT = "clip/3"; // clip/3: x264's veryfast preset
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * The request for a clip's cache key: every field but the pictures and the
+ * sound encoded as the message, those hashed as they came. Encoding the whole
+ * request again copied its megabytes a few times over (a 30 s slide's sound is
+ * 1.4 MB) for every clip, cached or not.
+ */
+export function clipRequestParts(req: RenderClipRequest): Uint8Array[] {
+  const rest = RenderClipRequest.encode({
+    ...req,
+    frames: req.frames.map((frame) => ({ ...frame, png: NO_BYTES })),
+    narration: req.narration && { ...req.narration, pcm: NO_BYTES },
+  }).finish();
+  return [rest, ...req.frames.map((frame) => frame.png), req.narration?.pcm ?? NO_BYTES];
+}
 
 /** SpanStatusCode.ERROR; @opentelemetry/api is service-kit's dependency, not this package's. */
 const SPAN_ERROR = 2;
@@ -97,7 +114,7 @@ export function videoHandlers(
     renderClip: unary(log, "RenderClip", async (req: RenderClipRequest, call) => {
       const plan = planClip(req);
       // A clip depends on the request, on how it is encoded and on the ffmpeg that encodes it.
-      const key = ResultCache.key(CLIP_FORMAT, tool.encoder.name, tool.version, RenderClipRequest.encode(req).finish());
+      const key = ResultCache.key(CLIP_FORMAT, tool.encoder.name, tool.version, ...clipRequestParts(req));
       return traced("video.clip", pictureAttributes(plan), (span) =>
         cached(cache, call, key, RenderClipResponse, async () => {
           const sound = clipSound(plan.narration.pcm);
