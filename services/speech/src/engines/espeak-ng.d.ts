@@ -4,6 +4,8 @@ declare module "espeak-ng" {
   interface EspeakFS {
     writeFile(path: string, data: string | Uint8Array): void;
     readFile(path: string): Uint8Array;
+    /** Makes each directory of `path` under `parent` that is not there yet; returns the last one. */
+    createPath(parent: string | object, path: string, canRead?: boolean, canWrite?: boolean): string;
   }
 
   export interface EspeakModule {
@@ -17,7 +19,7 @@ declare module "espeak-ng" {
     printErr?: (line: string) => void;
     /** Called with main()'s exit status; must throw `toThrow` to unwind. */
     quit?: (status: number, toThrow: unknown) => never;
-    /** Runs after the runtime is up and before main(): the place to write input files. */
+    /** Runs before the runtime starts (before it unpacks espeak's data files) and main(): the place to write input files. */
     preRun?: Array<(module: EspeakModule) => void>;
     /** Instantiates the WASM ourselves (from a module compiled once); returns its exports. */
     instantiateWasm?: (
