@@ -57,6 +57,7 @@ export class Job implements LectureJob {
   private startedMs = performance.now();
   private failure: StageError | undefined;
   private saving = Promise.resolve();
+  private readonly closers: Array<() => Promise<void>> = [];
 
   /** A new job, or, given the record of one that did not succeed, that job resumed. */
   constructor(
@@ -143,8 +144,17 @@ export class Job implements LectureJob {
       this.record.state = JobState.JOB_STATE_SUCCEEDED;
     } catch (error) {
       this.settleFailure(error);
+      await this.close();
     }
     return this.finish();
+  }
+
+  /** Runs what the pipeline asked to run if the job stops; a closer that fails is logged, not reported. */
+  private async close(): Promise<void> {
+    const results = await Promise.allSettled(this.closers.map((close) => close()));
+    for (const r of results) {
+      if (r.status === "rejected") this.deps.log.warn("cannot close what the job made", { job: this.jobId, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+    }
   }
 
   /** Stops the job (cancel, shutdown); its run() settles once its stages have unwound. */
@@ -218,6 +228,10 @@ export class Job implements LectureJob {
   playable(playable: Playable): void {
     this.span.addEvent("lectra.playable", { slides: playable.slides, seconds: playable.seconds });
     this.emit({ $case: "playable", value: playable });
+  }
+
+  whenStopped(close: () => Promise<void>): void {
+    this.closers.push(close);
   }
 
   pictured(slideIndex: number, p: Picture): void {

@@ -38,6 +38,12 @@ export interface LectureJob extends StageRunner {
   artifactSink(ref: ArtifactRef): ArtifactSink;
   /** More of the lecture can be watched: announced after the playlist saying so is saved. */
   playable(playable: Playable): void;
+  /**
+   * `close` runs if the job stops before its end (it fails, is cancelled or
+   * interrupted), after its steps have settled and before its end is reported:
+   * the place to leave what it made in a finished form.
+   */
+  whenStopped(close: () => Promise<void>): void;
 }
 
 export interface LectureEnv {

@@ -154,6 +154,40 @@ describe("the lecture's playlist", () => {
     assert.equal(slides.at(-1), 5);
   });
 
+  it("is closed as it stands when the job fails: what was playable stays listed, and a player stops waiting for more", async () => {
+    let slide1Playable!: () => void;
+    const slide1 = new Promise<void>((resolve) => (slide1Playable = resolve));
+    const services = new FakeServices()
+      .on("slides.renderFrames", async (r) => ({ frames: [{ png: Buffer.from(String(r.slide.slide.index)), page: 1, share: 1 }], warnings: [] }))
+      .on("video.renderClip", async (r) => {
+        const index = Number(r.frames[0].png.toString());
+        if (index === 0) return { clip: Buffer.from("clip of slide 1"), durationSeconds: 4.2, encoder: "fake" };
+        await slide1;
+        throw new Error("ffmpeg was killed");
+      });
+    const { job, events, store } = await runJob(services, {}, (e) => {
+      if (e.kind?.$case === "playable") slide1Playable();
+    });
+    assert.equal(job.state, JobState.JOB_STATE_FAILED);
+    assert.match(job.error!.message, /ffmpeg was killed/);
+    assert.deepEqual(playables(events), [{ playlist: "lecture.m3u8", slides: 1, seconds: 4.2 }]);
+    assert.equal(fs.readFileSync(store.artifactPath(job.id, "lecture.m3u8"), "utf8"), hlsPlaylist([{ uri: "lecture-001.ts", seconds: 4.2 }], true));
+    assert.equal(fs.readFileSync(store.artifactPath(job.id, "lecture-001.ts"), "utf8"), "clip of slide 1");
+    // Closed before the job said it ended: the record lists the playlist as it is on disk.
+    const finished = events.findLast((e) => e.kind?.$case === "finished");
+    assert.ok(finished?.kind?.$case === "finished" && finished.kind.value.artifacts.some((a) => a.name === "lecture.m3u8"));
+  });
+
+  it("is not written when the job fails before any slide can be played", async () => {
+    const services = new FakeServices().on("video.renderClip", async () => {
+      throw new Error("ffmpeg was killed");
+    });
+    const { job, events, store } = await runJob(services);
+    assert.equal(job.state, JobState.JOB_STATE_FAILED);
+    assert.deepEqual(playables(events), []);
+    assert.ok(!fs.existsSync(store.artifactPath(job.id, "lecture.m3u8")));
+  });
+
   for (const [variant, options] of [
     ["skip_video", { skipVideo: true }],
     ["constant_frame_rate", { constantFrameRate: true }],

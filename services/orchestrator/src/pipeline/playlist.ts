@@ -6,7 +6,10 @@
 // The playlist is an EVENT playlist: segments are only ever added, and
 // #EXT-X-ENDLIST closes it once every slide is in. A slide finished before an
 // earlier one waits for it: a player plays a playlist in order, so only the
-// contiguous prefix of finished slides is listed.
+// contiguous prefix of finished slides is listed. A job that stops before its
+// end (it fails, is cancelled or interrupted) closes the playlist as it is, so
+// a player plays what was made and stops waiting for more; resumed, the job
+// writes it anew and it grows again.
 //
 // #EXT-X-TARGETDURATION must be at least every segment's duration rounded to
 // the nearest second, and RFC 8216 (6.2.1) says it must not change. A slide's
@@ -56,6 +59,7 @@ export function hlsPlaylist(segments: readonly Segment[], complete: boolean): st
 export class LivePlaylist {
   private readonly seconds: Array<number | undefined>;
   private listed = 0;
+  private closed = false;
   private writes = Promise.resolve();
 
   constructor(
@@ -63,6 +67,7 @@ export class LivePlaylist {
     private readonly slideCount: number,
   ) {
     this.seconds = new Array<number | undefined>(slideCount).fill(undefined);
+    job.whenStopped(() => this.close());
   }
 
   /** A slide's clip is made: saves it as its segment, then lists every slide now playable in order. */
@@ -74,13 +79,33 @@ export class LivePlaylist {
   }
 
   private async publish(): Promise<void> {
+    if (this.closed) return;
     let prefix = this.listed;
     while (prefix < this.slideCount && this.seconds[prefix] !== undefined) prefix++;
     if (prefix === this.listed) return;
-    const segments = this.seconds.slice(0, prefix).map((seconds, i) => ({ uri: artifactFile(segmentOf(i)).name, seconds: seconds! }));
-    await this.job.saveArtifact(PLAYLIST, Buffer.from(hlsPlaylist(segments, prefix === this.slideCount)));
+    const segments = await this.write(prefix, prefix === this.slideCount);
     this.listed = prefix;
     const playing = segments.reduce((sum, s) => sum + s.seconds, 0);
     this.job.playable({ playlist: artifactFile(PLAYLIST).name, slides: prefix, seconds: playing });
+  }
+
+  /** The playlist of the first `slides` slides, saved. */
+  private async write(slides: number, complete: boolean): Promise<Segment[]> {
+    const segments = this.seconds.slice(0, slides).map((seconds, i) => ({ uri: artifactFile(segmentOf(i)).name, seconds: seconds! }));
+    await this.job.saveArtifact(PLAYLIST, Buffer.from(hlsPlaylist(segments, complete)));
+    return segments;
+  }
+
+  /** The job stopped: what is listed stays, closed. Nothing is written when nothing was listed, or all was. */
+  private close(): Promise<void> {
+    // After the writes queued before it, whether or not they could be saved.
+    this.writes = this.writes
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.closed) return;
+        this.closed = true;
+        if (this.listed > 0 && this.listed < this.slideCount) await this.write(this.listed, true);
+      });
+    return this.writes;
   }
 }
