@@ -4,6 +4,8 @@
 // says what there is, and a Generate stream that ends as its job does.
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import { status } from "@grpc/grpc-js";
 import { GenerateRequest, JobState, type JobEvent } from "@lectra/proto";
 import { DependencyError, type LectraClient } from "@lectra/clients";
@@ -51,6 +53,22 @@ describe("LectraService in process", () => {
     for await (const part of client.downloadArtifact({ jobId: job.id, name: "captions.vtt" })) parts.push(part);
     assert.equal(parts[0].artifact!.name, "captions.vtt");
     assert.match(Buffer.concat(parts.map((p) => p.chunk)).toString(), /^WEBVTT/);
+  });
+
+  it("DownloadArtifact describes a small artifact by the bytes it sends, even one rewritten since the job recorded it", async () => {
+    const { events } = await generate(TOPIC);
+    const job = (events.at(-1)!.kind as { value: { id: string; artifacts: Array<{ name: string; sha256: string; sizeBytes: number }> } }).value;
+    const recorded = job.artifacts.find((a) => a.name === "lecture.m3u8")!;
+    // A rewrite that lands after the record was read, as the playlist's do while slides finish.
+    const rewritten = fs.readFileSync(api.store.artifactPath(job.id, "lecture.m3u8"), "utf8").replace("#EXT-X-ENDLIST\n", "");
+    fs.writeFileSync(api.store.artifactPath(job.id, "lecture.m3u8"), rewritten);
+    const parts = [];
+    for await (const part of client.downloadArtifact({ jobId: job.id, name: "lecture.m3u8" })) parts.push(part);
+    const bytes = Buffer.concat(parts.map((p) => p.chunk));
+    assert.equal(bytes.toString(), rewritten);
+    assert.equal(parts[0].artifact!.sizeBytes, bytes.length);
+    assert.equal(parts[0].artifact!.sha256, createHash("sha256").update(bytes).digest("hex"));
+    assert.notEqual(parts[0].artifact!.sha256, recorded.sha256);
   });
 
   it("bad requests name their field, and no job is made", async () => {

@@ -1,5 +1,6 @@
 // LectraService, the public API: start a job and stream its events, look jobs
 // up, cancel them, download what they made, and list the themes.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { status } from "@grpc/grpc-js";
 import {
@@ -137,6 +138,14 @@ export function lectraHandlers(deps: { jobs: Jobs; store: JobStore; speech: Spee
       if (!artifact) {
         const have = job.artifacts.map((a) => a.name).join(", ") || "none yet";
         throw notFound(`job ${job.id} has no artifact "${req.name}" (it has: ${have})`);
+      }
+      // An artifact can be rewritten while it is sent: the playlist grows as slides finish.
+      // One that fits in a chunk is read whole and described by the bytes read, so the
+      // size and checksum that come first are always those of what follows.
+      if (req.name !== JOB_RECORD && artifact.sizeBytes <= CHUNK_BYTES) {
+        const data = await fs.promises.readFile(file, { signal: ctx.signal });
+        await send({ artifact: { ...artifact, sizeBytes: data.length, sha256: createHash("sha256").update(data).digest("hex") }, chunk: data });
+        return;
       }
       let first = true;
       for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK_BYTES, signal: ctx.signal })) {

@@ -16,6 +16,8 @@ import type { FakeServices } from "./downstreams";
 
 export interface ServedApi {
   client: LectraClient;
+  /** Where the jobs' records and artifacts are. */
+  store: JobStore;
   stop(): void;
 }
 
@@ -29,6 +31,7 @@ export async function servePublicApi(services: FakeServices): Promise<ServedApi>
   const client = lectraClient(server.address);
   return {
     client,
+    store,
     stop() {
       client.downstream.close();
       server.stop();
