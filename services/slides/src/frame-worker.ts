@@ -17,7 +17,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import { Resvg } from "@resvg/resvg-js";
-import { opaquePng } from "./opaque-png";
+import { opaquePng } from "@lectra/pictures";
 
 export interface FrameJob {
   id: number;
@@ -39,7 +39,7 @@ function draw(job: FrameJob): FrameResult {
       font: { loadSystemFonts: false },
       logLevel: "off",
     }).render();
-    // Opaque RGB rather than resvg's RGBA PNG: what ffmpeg converts fastest (opaque-png.ts).
+    // Opaque RGB rather than resvg's RGBA PNG: what ffmpeg converts fastest (@lectra/pictures' opaque-png.ts).
     const png = opaquePng(image.pixels, image.width, image.height);
     return { id: job.id, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
   } catch (error) {

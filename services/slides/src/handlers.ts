@@ -51,7 +51,7 @@ function laidOut(log: Logger, lecture: Lecture, slide: CheckedSlide): { pages: P
 }
 
 /** Part of every frame's cache key: change it when a frame's bytes would change for the same layout. */
-export const FRAME_FORMAT = "frames/2"; // frames/2: opaque RGB PNGs (opaque-png.ts)
+export const FRAME_FORMAT = "frames/2"; // frames/2: opaque RGB PNGs (opaquePng, @lectra/pictures)
 
 export function slidesHandlers(frames: FramePool, log: Logger, cache?: ResultCache): SlidesServiceServer {
   return {

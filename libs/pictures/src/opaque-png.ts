@@ -1,4 +1,5 @@
-// A frame's pixels as an opaque PNG: 8-bit RGB, no alpha channel.
+// Pixels as an opaque PNG: 8-bit RGB, no alpha channel. The slides service
+// writes its frames so, and tests build their pictures with it.
 //
 // resvg draws RGBA and its PNG keeps the alpha, though a frame is opaque (its
 // page is filled first). ffmpeg then converts RGBA to the video's YUV on a slow
@@ -12,8 +13,7 @@
 // service, not kept; with a photo, Sub or Up filters and a higher level saved a
 // fifth of the bytes at two to three times the time.
 import * as zlib from "node:zlib";
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+import { PNG_SIGNATURE } from "./format";
 
 /** A chunk: length, type, data, and the CRC of type and data. */
 function chunk(type: string, data: Uint8Array): Buffer {
@@ -46,5 +46,5 @@ export function opaquePng(rgba: Uint8Array, width: number, height: number): Buff
   header[8] = 8; // bits per sample
   header[9] = 2; // colour type: RGB
   // compression, filter method and interlace stay 0: deflate, adaptive, none
-  return Buffer.concat([SIGNATURE, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows, { level: 3 })), chunk("IEND", new Uint8Array(0))]);
+  return Buffer.concat([PNG_SIGNATURE, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows, { level: 3 })), chunk("IEND", new Uint8Array(0))]);
 }
