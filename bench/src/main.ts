@@ -12,7 +12,6 @@
 //   npm run bench -- --only video --encoder h264_nvenc   the video path on the GPU
 //       (with LECTRA_FFMPEG_PATH at an ffmpeg that has NVENC; compare with --encoder libx264)
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { replay } from "./latencies";
@@ -20,6 +19,7 @@ import { limits } from "./scenarios/limits";
 import { load } from "./scenarios/load";
 import { regenerate } from "./scenarios/regenerate";
 import { replayScenario, type ReplayModeResult, type Streaming } from "./scenarios/replay";
+import { ffmpegsAtHand } from "@lectra/video/dist/ffmpeg";
 import { videoEncode, type VideoResult } from "./scenarios/video";
 import { offlineWorld, replayWorld } from "./world";
 
@@ -40,42 +40,17 @@ function args() {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs must be a whole number ≥ 1");
   const encoder = value("encoder");
   // --ffmpeg a,b: the video scenario with each of these binaries in turn (LECTRA_FFMPEG_PATH).
-  const ffmpegs = (value("ffmpeg")?.split(",").filter(Boolean) ?? ffmpegsAtHand()).map((file) => path.resolve(file));
+  const named = value("ffmpeg")?.split(",").filter(Boolean).map((file) => path.resolve(file));
   const streaming = (value("streaming") ?? "on,off").split(",") as Streaming[];
   for (const s of streaming) if (s !== "on" && s !== "off") throw new Error(`--streaming takes on, off or on,off, not "${s}"`);
-  return { scale, only, runs, encoder, ffmpegs, streaming: [...new Set(streaming)], out: value("out") ?? path.join("out", "bench", "results.json") };
-}
-
-/**
- * The ffmpegs the video scenario measures by default, the video service's own
- * choice first: LECTRA_FFMPEG_PATH, else ffmpeg on PATH; then the npm binary, if
- * it is another. Builds differ in speed (bookworm's 5.1 package against npm's
- * 4.1, for one), so each is measured in the same run.
- */
-function ffmpegsAtHand(): string[] {
-  const onPath = (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, "ffmpeg"))
-    .find((file) => {
-      try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  // The video service's dependency, so resolved from there.
-  const npm = (createRequire(require.resolve("@lectra/video/package.json"))("@ffmpeg-installer/ffmpeg") as { path: string }).path;
-  const first = process.env.LECTRA_FFMPEG_PATH || onPath;
-  return [...new Set([first, npm].filter((file): file is string => Boolean(file)).map((file) => fs.realpathSync(file)))];
+  return { scale, only, runs, encoder, named, streaming: [...new Set(streaming)], out: value("out") ?? path.join("out", "bench", "results.json") };
 }
 
 const f = (x: number, digits = 2) => x.toFixed(digits);
 const verdict = (ok: boolean) => (ok ? "meets the target" : "MISSES the target");
 
 async function main() {
-  const { scale, only, runs, encoder, ffmpegs, streaming, out } = args();
+  const { scale, only, runs, encoder, named, streaming, out } = args();
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
@@ -132,7 +107,7 @@ async function main() {
   if (only.includes("video")) {
     // Every ffmpeg at hand in turn, the one the video service would pick first (`video`); the others follow in `videoByFfmpeg`.
     const all: VideoResult[] = [];
-    for (const ffmpeg of ffmpegs) {
+    for (const ffmpeg of named ?? (await ffmpegsAtHand())) {
       const r = await videoEncode(runs, { ...(encoder ? { LECTRA_VIDEO_ENCODER: encoder } : {}), LECTRA_FFMPEG_PATH: ffmpeg });
       all.push(r);
       if (all.length === 1) console.log(`Video: ${r.slides} slides, ${f(r.lectureSeconds / 60, 1)} minutes, 1920×1080, ${r.variable.encoder} (median of ${runs}, alternating), with each ffmpeg in turn`);

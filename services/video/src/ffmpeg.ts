@@ -126,6 +126,18 @@ async function probe(candidate: Candidate, wanted: string, log: Logger): Promise
   throw new Error(`it has none of the encoders ${names} working${skipped.length ? `: ${skipped.join("; ")}` : ""}`);
 }
 
+/**
+ * The ffmpegs at hand, unprobed, the one findFfmpeg tries first (LECTRA_FFMPEG_PATH,
+ * else ffmpeg on PATH) then npm's when it is another: builds differ in speed, so
+ * the benchmark measures each.
+ */
+export async function ffmpegsAtHand(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const first = envString("LECTRA_FFMPEG_PATH", "", env) || (await onPath(env))?.path;
+  const npm = await fromInstaller();
+  const found = [first, typeof npm === "string" ? undefined : npm.path].filter((file): file is string => Boolean(file));
+  return [...new Set(await Promise.all(found.map((file) => fs.realpath(file))))];
+}
+
 /** Throws, saying what was tried and how to fix it, when no usable ffmpeg is found. */
 export async function findFfmpeg(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Ffmpeg> {
   const configured = envString("LECTRA_FFMPEG_PATH", "", env);
