@@ -2,6 +2,7 @@
 // docs/architecture.md, replayed by the fake servers so that LECTRA's schedule is
 // measured against the same outside services. A scale factor shrinks every one
 // of them alike.
+import { answerTokens, type ModelAnswerKind } from "@lectra/fakes";
 
 /** A small seeded generator (mulberry32), so every run replays the same latencies. */
 export function seeded(seed: number): () => number {
@@ -34,6 +35,24 @@ export const ORIGINAL = {
    */
   tokensPerSecond: 100,
 };
+
+/**
+ * How many of a streamed answer's tokens its replayed latency covers: those of
+ * the answer as the original asked for it. The original's outline named the
+ * slides only; LECTRA's also chooses each slide's picture (an image query per
+ * slide), and the fake model writes those extra tokens after the replayed
+ * latency, at the same rate, as a real model would take longer to write them.
+ * Other answers are covered whole.
+ */
+export function originalAnswerTokens(kind: ModelAnswerKind | undefined, content: string): number {
+  if (kind !== "outline") return answerTokens(content).length;
+  try {
+    const outline = JSON.parse(content) as { title: unknown; slides: Array<{ title: unknown }> };
+    return answerTokens(JSON.stringify({ title: outline.title, slides: outline.slides.map((s) => s.title) })).length;
+  } catch {
+    return answerTokens(content).length; // not JSON (a broken answer on purpose): as it is
+  }
+}
 
 export interface Replay {
   scale: number;

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FakeCommons, FakeEdgeTts, FakeOllama, type FakePicture } from "@lectra/fakes";
 import { startLectra, type Lectra } from "@lectra/testing";
-import type { Replay } from "./latencies";
+import { originalAnswerTokens, type Replay } from "./latencies";
 
 /**
  * One latency a fake server replayed: what the original would have waited for
@@ -54,8 +54,9 @@ export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): 
     if (kind) replayed.push({ service: "model", kind, ms });
     return ms;
   };
-  // A streamed answer's tokens come at replay.tokensPerSecond, the last at the replayed latency.
-  const ollama = new FakeOllama({ models: ["llama3.1:8b"], latencyMs: modelLatency, tokensPerSecond: replay.tokensPerSecond });
+  // A streamed answer's tokens come at replay.tokensPerSecond, the last of those the
+  // original's answer had at the replayed latency (originalAnswerTokens), any more after it.
+  const ollama = new FakeOllama({ models: ["llama3.1:8b"], latencyMs: modelLatency, tokensPerSecond: replay.tokensPerSecond, latencyCovers: originalAnswerTokens });
   const commons = new FakeCommons({
     pictures: pictures(PICTURE_WORDS),
     latency: (request) => {

@@ -8,3 +8,4 @@ export * from "./openai";
 export * from "./edge-tts";
 export * from "./commons";
 export * from "./openverse";
+export { answerTokens, type LatencyCovers } from "./model-stream";

@@ -101,7 +101,7 @@ const truncate = (json: string) => json.slice(0, Math.max(1, Math.floor(json.len
 function breakSchema(question: ModelQuestion, answer: Record<string, unknown>): Record<string, unknown> {
   switch (question.kind) {
     case "outline":
-      return { ...answer, slides: (answer.slides as string[]).slice(0, Math.max(1, question.slideCount - 2)) };
+      return { ...answer, slides: (answer.slides as unknown[]).slice(0, Math.max(1, question.slideCount - 2)) };
     case "slide": {
       const { narration: _, ...rest } = answer;
       return rest;
@@ -132,11 +132,13 @@ const TITLE_PATTERNS = [
   (t: string) => `Where ${t} is heading`,
 ];
 
+/** The outline: each slide's title, and the words to search its picture by (two to four, as the prompt asks: the title's last three). */
 function outlineAnswer(topic: string, count: number) {
   const t = topic.slice(0, 60).trim();
+  const titles = Array.from({ length: count }, (_, i) => (i < TITLE_PATTERNS.length ? TITLE_PATTERNS[i](t) : `${t}: part ${i + 1}`));
   return {
     title: `Understanding ${t}`.slice(0, 120),
-    slides: Array.from({ length: count }, (_, i) => (i < TITLE_PATTERNS.length ? TITLE_PATTERNS[i](t) : `${t}: part ${i + 1}`)),
+    slides: titles.map((title) => ({ title, image_query: title.toLowerCase().split(/\s+/).slice(-3).join(" ").slice(0, 60) })),
   };
 }
 
@@ -150,7 +152,6 @@ function slideAnswer(title: string, lecture: string) {
       `We start with the core idea and see why it matters. ` +
       `Then a worked example shows it in practice. ` +
       `Finally we sum up what to remember before moving on.`,
-    image_query: t.toLowerCase().slice(0, 60),
   };
 }
 
@@ -161,7 +162,6 @@ function inMarkdown(slide: ReturnType<typeof slideAnswer>) {
     title: `_${slide.title}_`,
     bullets: [`**${core}**`, `- ${example}`, `${remember}  with \`code\``],
     narration: `${first}\n${second}\n\n# ${third} [pause=3000ms]\n\n- ${fourth}`,
-    image_query: slide.image_query.slice(0, 59).replace(" ", "  "),
   };
 }
 

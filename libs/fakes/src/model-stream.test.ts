@@ -9,7 +9,7 @@ import { FakeOpenAI } from "./openai";
 
 const slideSchema = {
   type: "object",
-  properties: { title: { type: "string" }, bullets: { type: "array" }, image_query: { type: "string" }, narration: { type: "string" } },
+  properties: { title: { type: "string" }, bullets: { type: "array" }, narration: { type: "string" } },
 };
 const outlineSchema = { type: "object", properties: { title: { type: "string" }, slides: { type: "array", minItems: 3 } } };
 const asked = (content: string) => [{ role: "user", content }];
@@ -50,6 +50,7 @@ describe("FakeOllama streaming", () => {
   afterEach(() => {
     fake.latencyMs = undefined;
     fake.tokensPerSecond = undefined;
+    fake.latencyCovers = undefined;
     fake.chats.length = 0;
   });
   after(() => fake.stop());
@@ -86,6 +87,26 @@ describe("FakeOllama streaming", () => {
     assert.ok(pieces[0].at < recorded.endedAt - 100, "the first piece arrived well before the end");
   });
 
+  test("tokens the latency does not cover come after it, at the same rate", async () => {
+    fake.latencyMs = 300;
+    fake.tokensPerSecond = 100;
+    const kinds: unknown[] = [];
+    fake.latencyCovers = (kind) => {
+      kinds.push(kind);
+      return 5;
+    };
+    await readTimed(await chat(true));
+    const [recorded] = fake.chats;
+    const tokens = recorded.chunks.length;
+    assert.deepEqual(kinds, ["outline"], "asked once, with the answer's kind");
+    assert.ok(tokens > 20, `${tokens} tokens`);
+    const first = recorded.chunks[0].at - recorded.arrivedAt;
+    const took = recorded.endedAt - recorded.arrivedAt;
+    assert.ok(first >= 240 && first < 500, `the first token came after ${first} ms, not about 300 − 5 tokens`);
+    const expected = 300 + (tokens - 5) * 10;
+    assert.ok(took >= expected - 10 && took < expected + 400, `the stream took ${took} ms, not about ${expected}`);
+  });
+
   test("a fast rate batches tokens into writes about 5 ms apart and keeps the total time", async () => {
     fake.latencyMs = 200;
     fake.tokensPerSecond = 2000;
@@ -120,9 +141,9 @@ describe("FakeOllama streaming", () => {
 
   test("a slide's keys come in the schema's order", async () => {
     const answer = JSON.parse((await json(await chat(false, slideSchema))).message.content);
-    assert.deepEqual(Object.keys(answer), ["title", "bullets", "image_query", "narration"]);
-    const reordered = { ...slideSchema, properties: { narration: {}, image_query: {}, title: {}, bullets: {} } };
-    assert.deepEqual(Object.keys(JSON.parse((await json(await chat(false, reordered))).message.content)), ["narration", "image_query", "title", "bullets"]);
+    assert.deepEqual(Object.keys(answer), ["title", "bullets", "narration"]);
+    const reordered = { ...slideSchema, properties: { narration: {}, title: {}, bullets: {} } };
+    assert.deepEqual(Object.keys(JSON.parse((await json(await chat(false, reordered))).message.content)), ["narration", "title", "bullets"]);
   });
 
   test("a client that goes away stops the writing", async () => {
@@ -191,7 +212,7 @@ describe("FakeOpenAI streaming", () => {
     const pieces = await readTimed(response);
     const content = deltas(pieces.map((p) => p.text).join(""));
     const answer = content.join("");
-    assert.deepEqual(Object.keys(JSON.parse(answer)), ["title", "bullets", "image_query", "narration"]);
+    assert.deepEqual(Object.keys(JSON.parse(answer)), ["title", "bullets", "narration"]);
     const recorded = fake.completions.at(-1)!;
     assert.equal(recorded.chunks.length, answerTokens(answer).length);
     assert.ok(recorded.endedAt - recorded.arrivedAt >= 195);

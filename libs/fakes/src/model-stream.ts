@@ -8,6 +8,7 @@
 // compare them with their own (e.g. "the first slide was asked for before the
 // outline's last title went out").
 import type * as http from "node:http";
+import type { ModelAnswerKind } from "./model-answers";
 
 /** One piece of an answer as it was written, and when. */
 export interface AnswerChunk {
@@ -74,13 +75,23 @@ export interface PacedAnswer {
   /** When the whole answer should be out, after arrivedAt, in ms. */
   latencyMs: number;
   tokensPerSecond: number;
+  /**
+   * How many of the tokens the latency covers (all when unset): the rest come
+   * after it at the same rate, so that an answer longer than the one a
+   * replayed latency was measured for costs its extra tokens.
+   */
+  latencyCovers?: number;
   /** Set to drop the connection once about half of the tokens went out. */
   cutHalfway?: boolean;
 }
 
+/** How many of an answer's tokens its replayed latency covers, by the answer's kind and text (see PacedAnswer.latencyCovers). */
+export type LatencyCovers = (kind: ModelAnswerKind | undefined, content: string) => number;
+
 /**
  * Writes `tokens` paced at `tokensPerSecond` so that the stream ends `latencyMs`
- * after arrival: the first token at max(0, latency − tokens / rate), then one
+ * after arrival (plus the tokens it does not cover, `latencyCovers`): the first
+ * token at max(0, latency − covered tokens / rate), then one
  * every 1 / rate s (several per write when that is under 5 ms, the same total
  * time). `write` frames and sends a batch of tokens; `finish` the last message.
  * Every write is recorded in `chunks`. Resolves false when the client went away
@@ -96,7 +107,7 @@ export async function writePaced(
 ): Promise<boolean> {
   const closed = closedSignal(res);
   const intervalMs = 1000 / pace.tokensPerSecond;
-  const start = pace.arrivedAt + Math.max(0, pace.latencyMs - tokens.length * intervalMs);
+  const start = pace.arrivedAt + Math.max(0, pace.latencyMs - Math.min(tokens.length, pace.latencyCovers ?? tokens.length) * intervalMs);
   const perWrite = Math.max(1, Math.ceil(MIN_WRITE_INTERVAL_MS / intervalMs));
   // A cut answer stops after half of its tokens (none of a one-token answer).
   const end = pace.cutHalfway ? Math.floor(tokens.length / 2) : tokens.length;

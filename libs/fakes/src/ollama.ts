@@ -8,7 +8,7 @@
 import type * as http from "node:http";
 import { delay, FakeHttpServer, sendJson } from "./http";
 import { answerKindOf, modelAnswer, questionOf, type AnswerMode, type ChatMessageLike, type ModelAnswerKind } from "./model-answers";
-import { answerTokens, epochMs, waitForClient, writePaced, type AnswerChunk } from "./model-stream";
+import { answerTokens, epochMs, waitForClient, writePaced, type AnswerChunk, type LatencyCovers } from "./model-stream";
 
 // What a test needs to read a streamed answer's record (the package index lists this module, not model-stream.ts).
 export { answerTokens, epochMs, type AnswerChunk };
@@ -36,6 +36,8 @@ export interface FakeOllamaOptions {
    * ending at the latency; unset: in one piece after the latency.
    */
   tokensPerSecond?: number;
+  /** How many of a streamed answer's tokens the latency covers (all when unset); see PacedAnswer.latencyCovers. */
+  latencyCovers?: LatencyCovers;
 }
 
 /** When a chat answer was asked for and written; times are epoch ms (performance.timeOrigin + performance.now()). */
@@ -103,6 +105,7 @@ export class FakeOllama {
   latencyMs: ModelLatency | undefined;
   /** See FakeOllamaOptions.tokensPerSecond. */
   tokensPerSecond: number | undefined;
+  latencyCovers: LatencyCovers | undefined;
   pullBytes: number;
   pullError: string | undefined;
   /** The answer mode per kind; "valid" when unset. */
@@ -117,6 +120,7 @@ export class FakeOllama {
     this.models = new Set((options.models ?? ["llama3.1:8b"]).map(withTag));
     this.latencyMs = options.latencyMs;
     this.tokensPerSecond = options.tokensPerSecond;
+    this.latencyCovers = options.latencyCovers;
     this.pullBytes = options.pullBytes ?? 4_920_000;
     this.pullError = options.pullError;
     this.http = new FakeHttpServer((req, body, res) => this.handle(req, body, res));
@@ -199,7 +203,8 @@ export class FakeOllama {
         if (!res.headersSent) res.writeHead(200, { "content-type": "application/x-ndjson" });
         res.end(line("", true));
       };
-      const pace = { arrivedAt: chat.arrivedAt, latencyMs, tokensPerSecond: this.tokensPerSecond, cutHalfway };
+      const latencyCovers = this.latencyCovers?.(chat.kind, content);
+      const pace = { arrivedAt: chat.arrivedAt, latencyMs, tokensPerSecond: this.tokensPerSecond, latencyCovers, cutHalfway };
       await writePaced(res, answerTokens(content), pace, chat.chunks, write, finish);
       return;
     }

@@ -7,7 +7,7 @@
 import type * as http from "node:http";
 import { FakeHttpServer, sendJson } from "./http";
 import { answerKindOf, modelAnswer, questionOf, type AnswerMode, type ChatMessageLike, type ModelAnswerKind } from "./model-answers";
-import { answerTokens, epochMs, waitForClient, writePaced } from "./model-stream";
+import { answerTokens, epochMs, waitForClient, writePaced, type LatencyCovers } from "./model-stream";
 import { ModelFailureQueue, modelRequestBody, modelLatency, wholeChunk, writeWhole, type AnswerTiming, type ModelFailure, type ModelLatency } from "./ollama";
 
 export interface FakeOpenAIOptions {
@@ -20,6 +20,8 @@ export interface FakeOpenAIOptions {
   latencyMs?: ModelLatency;
   /** As FakeOllamaOptions.tokensPerSecond. */
   tokensPerSecond?: number;
+  /** As FakeOllamaOptions.latencyCovers. */
+  latencyCovers?: LatencyCovers;
 }
 
 export interface RecordedCompletion extends AnswerTiming {
@@ -39,6 +41,7 @@ export class FakeOpenAI {
   listsModels: boolean;
   latencyMs: ModelLatency | undefined;
   tokensPerSecond: number | undefined;
+  latencyCovers: LatencyCovers | undefined;
   readonly modes: Partial<Record<ModelAnswerKind, AnswerMode>> = {};
   readonly completions: RecordedCompletion[] = [];
   private readonly failures = new ModelFailureQueue();
@@ -49,6 +52,7 @@ export class FakeOpenAI {
     this.listsModels = options.listsModels ?? true;
     this.latencyMs = options.latencyMs;
     this.tokensPerSecond = options.tokensPerSecond;
+    this.latencyCovers = options.latencyCovers;
     this.http = new FakeHttpServer((req, body, res) => this.handle(req, body, res));
   }
 
@@ -144,7 +148,8 @@ export class FakeOpenAI {
         if (!res.headersSent) res.writeHead(200, EVENT_STREAM);
         res.end(closing());
       };
-      const pace = { arrivedAt: completion.arrivedAt, latencyMs, tokensPerSecond: this.tokensPerSecond, cutHalfway };
+      const latencyCovers = this.latencyCovers?.(completion.kind, content);
+      const pace = { arrivedAt: completion.arrivedAt, latencyMs, tokensPerSecond: this.tokensPerSecond, latencyCovers, cutHalfway };
       await writePaced(res, answerTokens(content), pace, completion.chunks, write, finish);
       return;
     }

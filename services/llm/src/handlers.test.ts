@@ -62,15 +62,21 @@ describe("llm handlers: what a model writes", () => {
   });
 
   it("is cleaned of characters no deck can hold, with a warning saying so", async () => {
-    model.answers.outline = { title: "Tides\u0001 and the Moon", slides: ["The pull\u0000", "Two\u000bbulges"] };
+    model.answers.outline = {
+      title: "Tides\u0001 and the Moon",
+      slides: [
+        { title: "The pull\u0000", image_query: "moon\u001f" },
+        { title: "Two\u000bbulges", image_query: "tide" },
+      ],
+    };
     const outline = await llm.outline({ language: "", source: topic, slideCount: 2 });
-    assert.deepEqual([outline.title, outline.slideTitles], ["Tides and the Moon", ["The pull", "Two bulges"]]);
-    assert.deepEqual(outline.warnings, ["the outline had 3 characters no deck or caption can hold (control characters); removed"]);
+    assert.deepEqual([outline.title, outline.slideTitles, outline.imageQueries], ["Tides and the Moon", ["The pull", "Two bulges"], ["moon", "tide"]]);
+    assert.deepEqual(outline.warnings, ["the outline had 4 characters no deck or caption can hold (control characters); removed"]);
 
-    model.answers.slide = { title: "The pull\u0007", bullets: ["Gravity\u0001", "Distance\uFFFE"], narration: "The Moon pulls\u0000 the sea.", image_query: "moon\u001f" };
-    const { slide, warnings } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    model.answers.slide = { title: "The pull\u0007", bullets: ["Gravity\u0001", "Distance\uFFFE"], narration: "The Moon pulls\u0000 the sea." };
+    const { slide, warnings } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, imageQueries: outline.imageQueries, slideIndex: 0 });
     assert.deepEqual([slide!.title, slide!.bullets, slide!.narration, slide!.imageQuery], ["The pull", ["Gravity", "Distance"], "The Moon pulls the sea.", "moon"]);
-    assert.deepEqual(warnings, ["slide 1 had 5 characters no deck or caption can hold (control characters); removed"]);
+    assert.deepEqual(warnings, ["slide 1 had 4 characters no deck or caption can hold (control characters); removed"]);
 
     model.answers.tags = { tagged_narration: "[rate=-10%] The Moon\u0001 pulls the sea. [pause=800ms]" };
     const tagged = await llm.tagProsody({ endsAt: 0, language: "", slide: slide! });
@@ -80,16 +86,21 @@ describe("llm handlers: what a model writes", () => {
   });
 
   it("comes back in script form: lecture.md, read back as a script, gives the very same slide", async () => {
-    model.answers.outline = { title: "  Tides\n and   the Moon ", slides: ["The  pull", "Two\tbulges"] };
+    model.answers.outline = {
+      title: "  Tides\n and   the Moon ",
+      slides: [
+        { title: "The  pull", image_query: " moon\ttide " },
+        { title: "Two\tbulges", image_query: "" },
+      ],
+    };
     const outline = await llm.outline({ language: "", source: topic, slideCount: 2 });
-    assert.deepEqual([outline.title, outline.slideTitles], ["Tides and the Moon", ["The pull", "Two bulges"]]);
+    assert.deepEqual([outline.title, outline.slideTitles, outline.imageQueries], ["Tides and the Moon", ["The pull", "Two bulges"], ["moon tide", ""]]);
     model.answers.slide = {
       title: "The  *pull*",
       bullets: [" Gravity ", "\u200b", "- a _dash_"],
       narration: "The Moon\npulls   the sea.\n \n\n# Twice a day [pause=5000ms] it **rises**.",
-      image_query: " moon\ttide ",
     };
-    const { slide } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    const { slide } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, imageQueries: outline.imageQueries, slideIndex: 0 });
     assert.deepEqual({ ...slide }, {
       index: 0,
       title: "The *pull*",
@@ -102,7 +113,7 @@ describe("llm handlers: what a model writes", () => {
   });
 
   it("says nothing when there was nothing to clean", async () => {
-    model.answers.outline = { title: "Tides and the Moon", slides: ["The pull", "Two bulges"] };
+    model.answers.outline = { title: "Tides and the Moon", slides: [{ title: "The pull", image_query: "moon" }, { title: "Two bulges", image_query: "" }] };
     assert.deepEqual((await llm.outline({ language: "", source: topic, slideCount: 2 })).warnings, []);
   });
 
@@ -128,9 +139,24 @@ describe("llm handlers: the streamed outline and slide", () => {
   let dir: string;
   let server: InProcessServer;
   let llm: LlmClient;
-  const outlineAnswer = { title: "Tides\u0001 and the Moon", slides: ["The pull", "Two  bulges", "Twice a day"] };
-  const slideAnswer = { title: "The pull", bullets: ["Gravity\u0001", "Distance"], image_query: "moon", narration: "The Moon pulls the sea. The sea\u0000 rises. Twice a day." };
-  const slideRequest = { source: topic, lectureTitle: "Tides and the Moon", slideTitles: ["The pull", "Two bulges", "Twice a day"], slideIndex: 0, language: "", slideCount: 0 };
+  const outlineAnswer = {
+    title: "Tides\u0001 and the Moon",
+    slides: [
+      { title: "The pull", image_query: "moon" },
+      { title: "Two  bulges", image_query: "sea  bulge" },
+      { title: "Twice a day", image_query: "clock" },
+    ],
+  };
+  const slideAnswer = { title: "The pull", bullets: ["Gravity\u0001", "Distance"], narration: "The Moon pulls the sea. The sea\u0000 rises. Twice a day." };
+  const slideRequest = {
+    source: topic,
+    lectureTitle: "Tides and the Moon",
+    slideTitles: ["The pull", "Two bulges", "Twice a day"],
+    imageQueries: ["moon", "sea bulge", "clock"],
+    slideIndex: 0,
+    language: "",
+    slideCount: 0,
+  };
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectra-llm-stream-"));
@@ -158,6 +184,11 @@ describe("llm handlers: the streamed outline and slide", () => {
         ["Tides and the Moon", ["The pull", "Two bulges", "Twice a day"], true],
       ],
     );
+    assert.deepEqual(
+      messages.map((m) => m.outline!.imageQueries),
+      [[], ["moon"], ["moon", "sea bulge"], ["moon", "sea bulge", "clock"], ["moon", "sea bulge", "clock"]],
+      "each slide's image query with its title, in script form",
+    );
     assert.ok(messages.every((m) => m.outline!.engine === "scripted"));
     assert.ok(messages.slice(0, -1).every((m) => m.outline!.warnings.length === 0));
     assert.deepEqual(messages.at(-1)!.outline!.warnings, ["the outline had 1 character no deck or caption can hold (control characters); removed"]);
@@ -183,9 +214,8 @@ describe("llm handlers: the streamed outline and slide", () => {
     const messages = await collect(llm.streamSlide({ request: slideRequest }));
     const seen = messages.map((m) => [m.slide!.title, m.slide!.bullets.length, m.slide!.imageQuery, m.slide!.narration, m.complete]);
     assert.deepEqual(seen, [
-      ["The pull", 0, "", "", false],
-      ["The pull", 1, "", "", false],
-      ["The pull", 2, "", "", false],
+      ["The pull", 0, "moon", "", false],
+      ["The pull", 1, "moon", "", false],
       ["The pull", 2, "moon", "", false],
       ["The pull", 2, "moon", "The Moon pulls the sea.", false],
       ["The pull", 2, "moon", "The Moon pulls the sea. The sea rises.", false],
@@ -226,12 +256,13 @@ describe("llm handlers: the streamed outline and slide", () => {
     await refused({ ...slideRequest, slideCount: 3, slideIndex: 3 }, /^slide_index: 3 is outside the 3 slides of slide_count$/);
     await refused({ ...slideRequest, slideCount: 2 }, /^slide_count: is 2, but slide_titles holds 3 titles$/);
     await refused({ ...slideRequest, slideCount: 8, slideTitles: ["The pull"], slideIndex: 1 }, /^slide_titles: holds 1 titles; slide 2 needs at least the titles up to its own$/);
+    await refused({ ...slideRequest, imageQueries: ["moon"] }, /^image_queries: holds 1 queries for 3 slide titles; send one per title, or none$/);
     await assert.rejects(collect(llm.streamSlide({ request: undefined })), /request: is required/);
     await assert.rejects(collect(llm.streamOutline({ request: { source: topic, slideCount: 0, language: "" } })), /slide_count: must be 1\.\.30 with a topic, got 0/);
 
     // The titles so far, with the number of slides in all.
     const asked = model.asked.length;
-    const messages = await collect(llm.streamSlide({ request: { ...slideRequest, slideTitles: ["The pull"], slideCount: 8 } }));
+    const messages = await collect(llm.streamSlide({ request: { ...slideRequest, slideTitles: ["The pull"], imageQueries: ["moon"], slideCount: 8 } }));
     assert.equal(messages.at(-1)!.complete, true);
     assert.equal(model.asked.length, asked + 1);
   });
@@ -239,8 +270,8 @@ describe("llm handlers: the streamed outline and slide", () => {
   it("a script's streamed outline and slide come in one message each", async () => {
     const script = { source: { $case: "script" as const, value: "# Tides\n\n## The moon\n\nThe moon pulls the sea.\n" } };
     const outline = await collect(llm.streamOutline({ request: { source: script, slideCount: 0, language: "" } }));
-    assert.deepEqual(outline, [{ outline: { title: "Tides", slideTitles: ["The moon"], engine: "script", warnings: [] }, complete: true }]);
-    const slide = await collect(llm.streamSlide({ request: { ...slideRequest, source: script, lectureTitle: "Tides", slideTitles: ["The moon"] } }));
+    assert.deepEqual(outline, [{ outline: { title: "Tides", slideTitles: ["The moon"], imageQueries: [""], engine: "script", warnings: [] }, complete: true }]);
+    const slide = await collect(llm.streamSlide({ request: { ...slideRequest, source: script, lectureTitle: "Tides", slideTitles: ["The moon"], imageQueries: [] } }));
     assert.deepEqual(slide.map((m) => [m.complete, m.slide!.narration]), [[true, "The moon pulls the sea."]]);
   });
 });

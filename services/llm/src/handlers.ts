@@ -73,7 +73,8 @@ class Cleaning {
 
 /** An outline in script form (white space collapsed), as lecture.md will give it back. */
 function writtenOutline(outline: Outline, clean: Cleaning): Outline {
-  return { title: collapseSpace(clean.text(outline.title)), slideTitles: outline.slideTitles.map((t) => collapseSpace(clean.text(t))) };
+  const written = (text: string) => collapseSpace(clean.text(text));
+  return { title: written(outline.title), slideTitles: outline.slideTitles.map(written), imageQueries: outline.imageQueries.map(written) };
 }
 
 /** A slide in script form, so that lecture.md, read back as a script, gives this very slide (and its cached stages). */
@@ -109,8 +110,11 @@ function slideArguments(req: WriteSlideRequest, engines: Engines): { writer: Lec
       throw invalidArgument("slide_titles", `holds ${req.slideTitles.length} titles; slide ${req.slideIndex + 1} needs at least the titles up to its own`);
     }
   }
+  if (req.imageQueries.length > 0 && req.imageQueries.length !== req.slideTitles.length) {
+    throw invalidArgument("image_queries", `holds ${req.imageQueries.length} queries for ${req.slideTitles.length} slide titles; send one per title, or none`);
+  }
   const language = argument("language", () => normalizeLanguage(req.language));
-  return { writer, language, plan: { title: req.lectureTitle, slideTitles: req.slideTitles, slideCount: req.slideCount } };
+  return { writer, language, plan: { title: req.lectureTitle, slideTitles: req.slideTitles, imageQueries: req.imageQueries, slideCount: req.slideCount } };
 }
 
 /** The wrapped request of a streamed call, which must be there. */

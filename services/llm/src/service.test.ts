@@ -86,12 +86,13 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
     assert.deepEqual(outline.warnings, []);
 
     for (let i = 0; i < outline.slideTitles.length; i++) {
-      const { slide, warnings } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: i });
+      const { slide, warnings } = await llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, imageQueries: outline.imageQueries, slideIndex: i });
       assert.ok(slide);
       assert.equal(slide.index, i);
       assert.equal(slide.title, outline.slideTitles[i]);
       assert.ok(slide.bullets.length >= 2);
       assert.ok(slide.narration.split(". ").length >= 3, slide.narration);
+      assert.equal(slide.imageQuery, outline.imageQueries[i], "the image query the outline chose");
       assert.ok(slide.imageQuery);
       assert.deepEqual(warnings, []);
 
@@ -106,7 +107,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
   test("a topic lecture is asked for in the request's language, named in words; a tag that is not one is refused", async () => {
     fake.chats.length = 0;
     const outline = await llm.outline({ source: topic, slideCount: 2, language: "hi" });
-    await llm.writeSlide({ slideCount: 0, source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0, language: "hi" });
+    await llm.writeSlide({ slideCount: 0, source: topic, lectureTitle: outline.title, slideTitles: outline.slideTitles, imageQueries: outline.imageQueries, slideIndex: 0, language: "hi" });
     const asked = fake.chats.map((c) => c.messages.at(-1)!.content);
     assert.deepEqual(fake.chats.map((c) => c.kind), ["outline", "slide"]);
     assert.match(asked[0], /^Language: write the title and every slide title in Hindi\.$/m);
@@ -130,7 +131,7 @@ describe("with Ollama (FakeOllama) and LECTRA_LLM_PULL=1", () => {
 
     fake.answer("slide", "schema-breaking");
     await assert.rejects(
-      llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], slideIndex: 1 }),
+      llm.writeSlide({ slideCount: 0, language: "", source: topic, lectureTitle: "Vaccines", slideTitles: ["What they are", "How they work"], imageQueries: [], slideIndex: 1 }),
       rpcFailure("INTERNAL", 'the model llama3.1:8b answered slide 2 with no "narration" (after one repair)'),
     );
 
@@ -170,7 +171,7 @@ describe("with nothing listening at OLLAMA_HOST", () => {
     const script = { source: { $case: "script" as const, value: "# Tides\n\n## The moon\n\nThe moon pulls the sea. That makes tides.\n" } };
     const outline = await llm.outline({ language: "", source: script, slideCount: 0 });
     assert.deepEqual([outline.engine, outline.title, outline.slideTitles], ["script", "Tides", ["The moon"]]);
-    const { slide } = await llm.writeSlide({ slideCount: 0, language: "", source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, slideIndex: 0 });
+    const { slide } = await llm.writeSlide({ slideCount: 0, language: "", source: script, lectureTitle: outline.title, slideTitles: outline.slideTitles, imageQueries: outline.imageQueries, slideIndex: 0 });
     assert.ok(slide);
     const tagged = await llm.tagProsody({ endsAt: 0, language: "", slide });
     assert.equal(tagged.engine, "rules");
@@ -217,6 +218,7 @@ describe("streamed, from Ollama writing at a token rate (FakeOllama), with a res
     assert.deepEqual(messages.map((m) => [m.message.outline!.slideTitles.length, m.message.complete]), [[0, false], [1, false], [2, false], [3, false], [4, false], [4, true]]);
     const first = messages[1];
     assert.equal(first.message.outline!.slideTitles[0], "What how vaccines work is");
+    assert.deepEqual(first.message.outline!.imageQueries, ["vaccines work is"], "its image query with it");
     assert.ok(first.at < chat.endedAt - 100, `slide 1's title arrived ${Math.round(chat.endedAt - first.at)} ms before the model was done`);
     const outline = messages.at(-1)!.message.outline!;
     assert.deepEqual([outline.engine, outline.title, outline.warnings], ["ollama", "Understanding how vaccines work", []]);
@@ -227,14 +229,22 @@ describe("streamed, from Ollama writing at a token rate (FakeOllama), with a res
     assert.equal(fake.chats.length, chats, "the model was not asked again");
   });
 
-  test("StreamSlide from the titles so far: the image query arrives before the narration, the narration by sentences, and WriteSlide answers from the cache", async () => {
-    const request = { source: topic, lectureTitle: "Understanding how vaccines work", slideTitles: ["What how vaccines work is"], slideIndex: 0, slideCount: 4, language: "" };
+  test("StreamSlide from the titles so far: the narration by sentences, the first well before the model is done, and WriteSlide answers from the cache", async () => {
+    const request = {
+      source: topic,
+      lectureTitle: "Understanding how vaccines work",
+      slideTitles: ["What how vaccines work is"],
+      imageQueries: ["vaccine"],
+      slideIndex: 0,
+      slideCount: 4,
+      language: "",
+    };
     const messages = await timed(llm.streamSlide({ request }));
     const chat = fake.chats.filter((c) => c.kind === "slide").at(-1)!;
     assert.match(chat.messages.at(-1)!.content, /^Slides so far:\n1\. What how vaccines work is\n\nWrite slide 1 of 4: What how vaccines work is$/m);
-    const query = messages.find((m) => m.message.slide!.imageQuery !== "")!;
-    assert.equal(query.message.slide!.narration, "", "the image query comes before the narration");
-    assert.ok(query.at < chat.endedAt - 200, `the image query arrived ${Math.round(chat.endedAt - query.at)} ms before the model was done`);
+    assert.ok(messages.every((m) => m.message.slide!.imageQuery === "vaccine"), "the outline's image query throughout");
+    const sentence = messages.find((m) => m.message.slide!.narration !== "")!;
+    assert.ok(sentence.at < chat.endedAt - 200, `the first sentence arrived ${Math.round(chat.endedAt - sentence.at)} ms before the model was done`);
     const narrations = [...new Set(messages.map((m) => m.message.slide!.narration))];
     assert.ok(narrations.length >= 4 && narrations.every((n, i) => i === 0 || n.startsWith(narrations[i - 1])), narrations.join(" | "));
     const last = messages.at(-1)!.message;

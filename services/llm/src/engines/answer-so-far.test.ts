@@ -43,28 +43,44 @@ test("a narration written piece by piece only grows, by whole sentences", () => 
 
 test("a slide so far has each field once it is complete and the schema takes it", () => {
   const empty = { index: 2, title: "", bullets: [], imageQuery: "", narration: "" };
-  assert.deepEqual(slideSoFar(read('{"title": "How tides wo'), 2, "en"), empty);
-  assert.deepEqual(slideSoFar(read('{"title": " How tides work ", "bullets": ["Gravity", "Two bul'), 2, "en"), {
+  assert.deepEqual(slideSoFar(read('{"title": "How tides wo'), 2, "en", ""), empty);
+  assert.deepEqual(slideSoFar(read('{"title": " How tides work ", "bullets": ["Gravity", "Two bul'), 2, "en", ""), {
     ...empty,
     title: "How tides work",
     bullets: ["Gravity"],
   });
-  assert.deepEqual(slideSoFar(read('{"title": "How tides work", "bullets": ["Gravity", ""], "image_query": "ocean tide", "narration": "The Moon pulls. It'), 2, "en"), {
+  assert.deepEqual(slideSoFar(read('{"title": "How tides work", "bullets": ["Gravity", ""], "narration": "The Moon pulls. It'), 2, "en", "ocean tide"), {
     ...empty,
     title: "How tides work",
     bullets: ["Gravity"],
     imageQuery: "ocean tide",
     narration: "The Moon pulls.",
-  }, "an empty bullet, which the schema refuses, stops the bullets");
+  }, "an empty bullet, which the schema refuses, stops the bullets; the image query is the outline's, from the start");
   const tooMany = JSON.stringify(Array.from({ length: LIMITS.maxBullets + 2 }, (_, i) => `Bullet ${i}`));
-  assert.equal(slideSoFar(read(`{"bullets": ${tooMany}`), 0, "en").bullets.length, LIMITS.maxBullets);
-  assert.equal(slideSoFar(read(`{"title": "${"x".repeat(LIMITS.slideTitle + 1)}"`), 0, "en").title, "", "a title the schema refuses is not given");
+  assert.equal(slideSoFar(read(`{"bullets": ${tooMany}`), 0, "en", "").bullets.length, LIMITS.maxBullets);
+  assert.equal(slideSoFar(read(`{"title": "${"x".repeat(LIMITS.slideTitle + 1)}"`), 0, "en", "").title, "", "a title the schema refuses is not given");
 });
 
-test("an outline so far has its title once complete and its complete slide titles, at most the asked number", () => {
+test("an outline so far has its title once complete and its complete slides (title and image query), at most the asked number", () => {
   const schema = outlineSchema(3);
-  assert.deepEqual(outlineSoFar(read('{"title": "Tid'), schema, 3), { title: "", slideTitles: [] });
-  assert.deepEqual(outlineSoFar(read('{"title": "Tides", "slides": ["What tides are", "Why'), schema, 3), { title: "Tides", slideTitles: ["What tides are"] });
-  assert.deepEqual(outlineSoFar(read('{"title": "Tides", "slides": ["One", "Two", "Three", "Four"]}'), schema, 3), { title: "Tides", slideTitles: ["One", "Two", "Three"] });
-  assert.deepEqual(outlineSoFar(read('{"title": "Tides", "slides": ["One", "X", "Three"]}'), schema, 3), { title: "Tides", slideTitles: ["One"] }, "a title too short stops them");
+  const slide = (title: string, query = title.toLowerCase()) => `{"title": "${title}", "image_query": "${query}"}`;
+  assert.deepEqual(outlineSoFar(read('{"title": "Tid'), schema, 3), { title: "", slideTitles: [], imageQueries: [] });
+  assert.deepEqual(outlineSoFar(read(`{"title": "Tides", "slides": [${slide("What tides are", " ocean tide ")}, {"title": "Why"`), schema, 3), {
+    title: "Tides",
+    slideTitles: ["What tides are"],
+    imageQueries: ["ocean tide"],
+  });
+  assert.deepEqual(
+    outlineSoFar(read(`{"title": "Tides", "slides": [${slide("One")}, {"title": "Two", "image_query": "two tides"`), schema, 3).slideTitles,
+    ["One"],
+    "a slide is handed out once its object is closed, its image query with its title",
+  );
+  assert.deepEqual(outlineSoFar(read(`{"title": "Tides", "slides": [${["One", "Two", "Three", "Four"].map((t) => slide(t)).join(", ")}]}`), schema, 3), {
+    title: "Tides",
+    slideTitles: ["One", "Two", "Three"],
+    imageQueries: ["one", "two", "three"],
+  });
+  assert.deepEqual(outlineSoFar(read(`{"title": "Tides", "slides": [${slide("One")}, ${slide("X")}, ${slide("Three")}]}`), schema, 3).slideTitles, ["One"], "a title too short stops them");
+  assert.deepEqual(outlineSoFar(read(`{"title": "Tides", "slides": [${slide("One")}, {"title": "Two"}, ${slide("Three")}]}`), schema, 3).slideTitles, ["One"], "so does a slide without its image query");
+  assert.deepEqual(outlineSoFar(read(`{"title": "Tides", "slides": [${slide("One", "x".repeat(LIMITS.imageQuery + 1))}]}`), schema, 3).slideTitles, [], "and an image query too long");
 });

@@ -1,6 +1,6 @@
 // What a streamed answer shows so far, field by field, in the writer's terms:
-// the outline's title and slide titles, a slide's title, bullets, image query
-// and narration. Only what is complete counts (a title without its closing
+// the outline's title and slides (each a title and an image query), a slide's
+// title, bullets and narration. Only what is complete counts (a title without its closing
 // quote may still grow), and only what the answer's schema would take on its
 // own (a title too long is not handed out, to be refused at the end); the
 // narration counts up to the end of its last complete sentence, so that a
@@ -9,8 +9,8 @@ import { paragraphs, sentences } from "@lectra/lecture";
 import type { Slide } from "@lectra/proto";
 import type { z } from "zod";
 import type { Outline } from "./engine";
-import { completeStrings, stringField, type PartialObject } from "./partial-json";
-import { LIMITS, slideSchema, type outlineSchema } from "./schemas";
+import { completeObjects, completeStrings, stringField, type PartialObject } from "./partial-json";
+import { LIMITS, outlineSlideSchema, slideSchema, type outlineSchema } from "./schemas";
 
 /** The value when the schema takes it on its own (trimmed, as the schema trims), else undefined. */
 function accepted<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
@@ -35,11 +35,22 @@ function completeItems(answer: PartialObject, key: string, schema: z.ZodType<str
   return items;
 }
 
-/** The outline's title once complete ("" before) and its complete slide titles, at most the asked number. */
+/**
+ * The outline's title once complete ("" before) and its complete slides, at
+ * most the asked number: a slide once its object is closed, so that its title
+ * and its image query are handed out together.
+ */
 export function outlineSoFar(answer: PartialObject, schema: ReturnType<typeof outlineSchema>, slideCount: number): Outline {
+  const slides = [];
+  for (const item of completeObjects(answer, "slides").slice(0, slideCount)) {
+    const slide = accepted(outlineSlideSchema, { title: stringField(item, "title")?.text, image_query: stringField(item, "image_query")?.text });
+    if (slide === undefined) break;
+    slides.push(slide);
+  }
   return {
     title: completeField(answer, "title", schema.shape.title),
-    slideTitles: completeItems(answer, "slides", schema.shape.slides.element, slideCount),
+    slideTitles: slides.map((s) => s.title),
+    imageQueries: slides.map((s) => s.image_query),
   };
 }
 
@@ -64,14 +75,14 @@ export function narrationSoFar(text: string, closed: boolean, language: string):
   return text.slice(0, end).trim();
 }
 
-/** The slide so far: each field once complete (the narration by sentences), the index always. */
-export function slideSoFar(answer: PartialObject, index: number, language: string): Slide {
+/** The slide so far: each field once complete (the narration by sentences); the index and the outline's image query always. */
+export function slideSoFar(answer: PartialObject, index: number, language: string, imageQuery: string): Slide {
   const narration = stringField(answer, "narration");
   return {
     index,
     title: completeField(answer, "title", slideSchema.shape.title),
     bullets: completeItems(answer, "bullets", slideSchema.shape.bullets.element, LIMITS.maxBullets),
-    imageQuery: completeField(answer, "image_query", slideSchema.shape.image_query),
+    imageQuery,
     narration: narration ? narrationSoFar(narration.text, narration.complete, language) : "",
   };
 }

@@ -8,10 +8,20 @@ import type { CircuitBreaker } from "@lectra/resilience";
 export interface Outline {
   title: string;
   slideTitles: string[];
+  /**
+   * One per slide title: English words to search the slide's picture by, chosen
+   * with the titles so that pictures can be looked for while the slides are
+   * written; "" means "use the title".
+   */
+  imageQueries: string[];
 }
 
-/** What a slide is written from: the outline, or (from a streamed outline) its titles up to the slide. */
-export interface SlidePlan extends Outline {
+/**
+ * What a slide is written from: the outline, or (from a streamed outline) its
+ * titles up to the slide. Without image queries, the written slide's is "".
+ */
+export interface SlidePlan extends Omit<Outline, "imageQueries"> {
+  imageQueries?: string[];
   /** How many slides there are in all when slideTitles holds only the first ones; unset or 0: as many as slideTitles holds. */
   slideCount?: number;
 }
@@ -23,7 +33,7 @@ export interface Warned {
 
 /**
  * An outline as it is written: the title once it is complete ("" before), the
- * slide titles complete so far. A title once given never changes: each outline
+ * slides complete so far (each with its title and image query). A title once given never changes: each outline
  * so far starts with the titles of the one before. The last is the whole
  * outline, validated, with the warnings.
  */

@@ -15,13 +15,16 @@ function topicOf(source: LectureSource): string {
   return source.source.value.trim();
 }
 
-const slideOf = (index: number, value: SlideAnswer): Slide => ({
+/** The slide as written, with its picture's words from the outline (the plan), which chose them. */
+const slideOf = (index: number, value: SlideAnswer, plan: SlidePlan): Slide => ({
   index,
   title: value.title,
   bullets: value.bullets,
   narration: value.narration,
-  imageQuery: value.image_query,
+  imageQuery: imageQueryOf(plan, index),
 });
+
+const imageQueryOf = (plan: SlidePlan, index: number) => plan.imageQueries?.[index] ?? "";
 
 export class ModelWriter implements LectureWriter {
   constructor(private readonly model: LanguageModel) {}
@@ -37,24 +40,27 @@ export class ModelWriter implements LectureWriter {
 
   async outline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): Promise<Outline & Warned> {
     const { value, warnings } = await askForJson(this.model, this.outlineQuestion(source, slideCount, language), signal);
-    return { title: value.title, slideTitles: value.slides, warnings };
+    return { title: value.title, slideTitles: value.slides.map((s) => s.title), imageQueries: value.slides.map((s) => s.image_query), warnings };
   }
 
   /**
-   * Each time the title or another slide title is complete, the outline so far.
+   * Each time the title or another slide is complete, the outline so far.
    * What was handed out stays: when the answer needed the repair round, the
-   * last outline keeps the titles already given and takes only the rest from
-   * the repaired answer (which has every title, so none go missing).
+   * last outline keeps the slides already given and takes only the rest from
+   * the repaired answer (which has every slide, so none go missing).
    */
   async *streamOutline(source: LectureSource, slideCount: number, language: string, signal: AbortSignal): AsyncGenerator<OutlineSoFar> {
     const question = this.outlineQuestion(source, slideCount, language);
     let title = "";
     const slideTitles: string[] = [];
+    const imageQueries: string[] = [];
     for await (const answer of streamJson(this.model, question, signal)) {
       if (answer.complete) {
+        const rest = answer.value.slides.slice(slideTitles.length);
         yield {
           title: title || answer.value.title,
-          slideTitles: [...slideTitles, ...answer.value.slides.slice(slideTitles.length)],
+          slideTitles: [...slideTitles, ...rest.map((s) => s.title)],
+          imageQueries: [...imageQueries, ...rest.map((s) => s.image_query)],
           warnings: answer.warnings,
           complete: true,
         };
@@ -65,7 +71,8 @@ export class ModelWriter implements LectureWriter {
       if (!grown) continue;
       title ||= soFar.title;
       slideTitles.push(...soFar.slideTitles.slice(slideTitles.length));
-      yield { title, slideTitles: [...slideTitles], warnings: [], complete: false };
+      imageQueries.push(...soFar.imageQueries.slice(imageQueries.length));
+      yield { title, slideTitles: [...slideTitles], imageQueries: [...imageQueries], warnings: [], complete: false };
     }
   }
 
@@ -82,19 +89,20 @@ export class ModelWriter implements LectureWriter {
 
   async writeSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {
     const { value, warnings } = await askForJson(this.model, this.slideQuestion(source, plan, index, language), signal);
-    return { slide: slideOf(index, value), warnings };
+    return { slide: slideOf(index, value, plan), warnings };
   }
 
   /** The slide so far each time a field or another sentence of the narration is complete, then the whole slide. */
   async *streamSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): AsyncGenerator<SlideSoFar> {
     const question = this.slideQuestion(source, plan, index, language);
-    let last = JSON.stringify(slideSoFar({ type: "object", fields: new Map(), complete: false }, index, language));
+    const imageQuery = imageQueryOf(plan, index);
+    let last = JSON.stringify(slideSoFar({ type: "object", fields: new Map(), complete: false }, index, language, imageQuery));
     for await (const answer of streamJson(this.model, question, signal)) {
       if (answer.complete) {
-        yield { slide: slideOf(index, answer.value), warnings: answer.warnings, complete: true };
+        yield { slide: slideOf(index, answer.value, plan), warnings: answer.warnings, complete: true };
         return;
       }
-      const slide = slideSoFar(answer.partial, index, language);
+      const slide = slideSoFar(answer.partial, index, language, imageQuery);
       const seen = JSON.stringify(slide);
       if (seen === last) continue;
       last = seen;

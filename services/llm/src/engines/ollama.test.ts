@@ -11,7 +11,11 @@ import type { OutlineSoFar } from "./engine";
 import { UnusableAnswerError } from "./structured";
 
 const topic: LectureSource = { source: { $case: "topic", value: "ocean tides" } };
-const outline = { title: "Understanding ocean tides", slideTitles: ["What tides are", "Why tides matter", "How tides work"] };
+const outline = {
+  title: "Understanding ocean tides",
+  slideTitles: ["What tides are", "Why tides matter", "How tides work"],
+  imageQueries: ["ocean tide", "tidal flat", "moon orbit"],
+};
 
 let fake: FakeOllama;
 
@@ -60,13 +64,13 @@ test("an outline comes back with the asked number of titles, asked with a JSON s
   assert.match(chat.messages.at(-1)!.content, /^Topic: ocean tides$/m);
 });
 
-test("a slide has a title, bullets, narration and an image query", async () => {
+test("a slide has a title, bullets and narration, and the image query the outline chose for it", async () => {
   const { slide, warnings } = await writer().writeSlide(topic, outline, 2, "en", live());
   assert.equal(slide.index, 2);
   assert.equal(slide.title, "How tides work");
   assert.ok(slide.bullets.length >= 2 && slide.bullets.length <= 5);
   assert.match(slide.narration, /how tides work/);
-  assert.equal(slide.imageQuery, "how tides work");
+  assert.equal(slide.imageQuery, "moon orbit");
   assert.deepEqual(warnings, []);
   assert.match(fake.chats[0].messages.at(-1)!.content, /^Write slide 3 of 3: How tides work$/m);
 });
@@ -243,7 +247,8 @@ test("a topic lecture is written in the request's language: both prompts name it
   assert.match(outlineAsked, /^Language: write the title and every slide title in Japanese\.$/m);
   assert.match(slideAsked, /^Language: write the title, the bullets and the narration in Brazilian Portuguese\.$/m);
   assert.match(slideAsked, /3 to 6 full sentences of plain spoken Brazilian Portuguese/);
-  assert.match(slideAsked, /"image_query": two to four English words .* in English whatever the lecture's language/);
+  assert.match(outlineAsked, /"image_query": two to four English words .* in English whatever the lecture's language/);
+  assert.doesNotMatch(slideAsked, /image_query/, "the outline chose the slide's picture");
 });
 
 /** Epoch ms, as the fakes record their times. */
@@ -263,6 +268,7 @@ test("a streamed outline hands out each slide title as it is written, well befor
   const [chat] = fake.chats;
   assert.equal(chat.stream, true);
   assert.deepEqual(outlines.map((o) => [o.item.slideTitles.length, o.item.complete]), [[0, false], [1, false], [2, false], [3, false], [4, false], [5, false], [5, true]]);
+  assert.ok(outlines.every((o) => o.item.imageQueries.length === o.item.slideTitles.length && o.item.imageQueries.every((q) => q !== "")), "each slide's image query with its title");
   const whole = await writer().outline(topic, 5, "en", live());
   assert.deepEqual(outlines.at(-1)!.item, { ...whole, complete: true });
   const firstTitle = outlines[1];
@@ -271,15 +277,14 @@ test("a streamed outline hands out each slide title as it is written, well befor
   assert.ok(chat.chunks.length > 20, "the answer came in many pieces");
 });
 
-test("a streamed slide hands out its image query before its narration, and the narration by sentences", async () => {
+test("a streamed slide hands out its fields as they are written, the narration by sentences, with the outline's image query throughout", async () => {
   fake.latencyMs = 700;
   fake.tokensPerSecond = 150;
   const slides = await timed(writer().streamSlide(topic, outline, 1, "en", live()));
   const [chat] = fake.chats;
   const firstNarration = slides.findIndex((s) => s.item.slide.narration !== "");
-  const firstQuery = slides.findIndex((s) => s.item.slide.imageQuery !== "");
-  assert.ok(firstQuery >= 0 && firstQuery < firstNarration, "the image query came first");
-  assert.ok(slides[firstQuery].at < chat.endedAt - 150, `the image query came ${Math.round(chat.endedAt - slides[firstQuery].at)} ms before the answer ended`);
+  assert.ok(slides.every((s) => s.item.slide.imageQuery === "tidal flat"));
+  assert.ok(slides[firstNarration].at < chat.endedAt - 150, `the first sentence came ${Math.round(chat.endedAt - slides[firstNarration].at)} ms before the answer ended`);
   const narrations = [...new Set(slides.map((s) => s.item.slide.narration))];
   assert.ok(narrations.length >= 4, "sentence by sentence");
   assert.ok(narrations.every((n, i) => i === 0 || n.startsWith(narrations[i - 1])));

@@ -313,3 +313,15 @@ export function completeStrings(object: PartialObject | undefined, key: string):
   }
   return strings;
 }
+
+/** The complete objects at the start of an array field: up to the first item that is not yet complete or not an object. */
+export function completeObjects(object: PartialObject | undefined, key: string): PartialObject[] {
+  const value = object?.fields.get(key);
+  if (value?.type !== "array") return [];
+  const objects: PartialObject[] = [];
+  for (const item of value.items) {
+    if (item.type !== "object" || !item.complete) break;
+    objects.push(item);
+  }
+  return objects;
+}

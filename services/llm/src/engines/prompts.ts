@@ -11,7 +11,8 @@ import { LIMITS } from "./schemas";
 // prompts/2: the lecture's language named.
 // prompts/3: a slide's image_query comes before its narration (schema and prompt), so a
 // streamed slide's picture search starts early; a slide can be asked for from the titles so far.
-export const PROMPTS_VERSION = "prompts/3";
+// prompts/4: the outline chooses each slide's image query with its title; a slide's answer has none.
+export const PROMPTS_VERSION = "prompts/4";
 
 /** Request text goes on one labelled line, so it cannot pose as another instruction line. */
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -39,8 +40,11 @@ export function outlinePrompt(topic: string, slideCount: number, language: strin
         "",
         "Answer with a JSON object with two keys:",
         `- "title": the lecture's title (at most ${LIMITS.title} characters);`,
-        `- "slides": exactly ${slideCount} slide titles in teaching order, each at most ${LIMITS.slideTitle} characters, ` +
-          "starting with what the topic is and ending with a summary or outlook.",
+        `- "slides": exactly ${slideCount} slides in teaching order, starting with what the topic is and ending with a summary or outlook, ` +
+          "each a JSON object with two keys:",
+        `  - "title": the slide's title (at most ${LIMITS.slideTitle} characters);`,
+        `  - "image_query": two to four English words to search a picture for the slide (at most ${LIMITS.imageQuery} characters), ` +
+          "in English whatever the lecture's language.",
       ].join("\n"),
     },
   ];
@@ -65,10 +69,9 @@ export function slidePrompt(lectureTitle: string, slideTitles: string[], index: 
         `Write slide ${index + 1} of ${soFar ? slideCount : slideTitles.length}: ${oneLine(slideTitles[index])}`,
         languageLine(language, "the title, the bullets and the narration"),
         "",
-        "Answer with a JSON object with four keys:",
+        "Answer with a JSON object with three keys:",
         `- "title": the slide's title (at most ${LIMITS.slideTitle} characters);`,
         `- "bullets": ${LIMITS.minBullets} to ${LIMITS.maxBullets} short bullet points shown on the slide, each at most ${LIMITS.bullet} characters;`,
-        `- "image_query": two to four English words to search a picture for the slide (at most ${LIMITS.imageQuery} characters), in English whatever the lecture's language;`,
         `- "narration": what the lecturer says over the slide, 3 to 6 full sentences of plain spoken ${languageName(language)}, ` +
           `at most ${LIMITS.narration} characters, no lists, no markdown, no stage directions; ` +
           "do not repeat what the other slides cover.",

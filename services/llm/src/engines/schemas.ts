@@ -26,6 +26,16 @@ const slideTitle = z
   .min(2, "a slide title is shorter than 2 characters")
   .max(LIMITS.slideTitle, `a slide title is longer than ${LIMITS.slideTitle} characters`);
 
+const imageQuery = z.string().trim().max(LIMITS.imageQuery, `an image query longer than ${LIMITS.imageQuery} characters`);
+
+/**
+ * One slide of the outline: its title, then the words to search its picture
+ * by. The outline chooses the pictures, not the slide's answer, so that each
+ * slide's picture search runs while the model writes the slide: it is off the
+ * lecture's critical path.
+ */
+export const outlineSlideSchema = z.object({ title: slideTitle, image_query: imageQuery });
+
 export function outlineSchema(slideCount: number) {
   return z.object({
     title: z
@@ -34,16 +44,12 @@ export function outlineSchema(slideCount: number) {
       .min(3, "the title is shorter than 3 characters")
       .max(LIMITS.title, `the title is longer than ${LIMITS.title} characters`),
     slides: z
-      .array(slideTitle)
+      .array(outlineSlideSchema)
       .length(slideCount, { error: (issue) => `${plural(countOf(issue.input), "slide title")}; ${slideCount} were asked for` }),
   });
 }
 
-/**
- * The keys in the order a model writes them (structured outputs follow the
- * schema's order): the image query before the narration, so that a streamed
- * slide's picture search can start while the narration is still being written.
- */
+/** The keys in the order a model writes them (structured outputs follow the schema's order). */
 export const slideSchema = z.object({
   title: slideTitle,
   bullets: z
@@ -56,7 +62,6 @@ export const slideSchema = z.object({
     )
     .min(LIMITS.minBullets, { error: (issue) => `${plural(countOf(issue.input), "bullet")}; ${LIMITS.minBullets} to ${LIMITS.maxBullets} are needed` })
     .max(LIMITS.maxBullets, { error: (issue) => `${plural(countOf(issue.input), "bullet")}; ${LIMITS.minBullets} to ${LIMITS.maxBullets} are needed` }),
-  image_query: z.string().trim().max(LIMITS.imageQuery, `an image query longer than ${LIMITS.imageQuery} characters`),
   narration: z
     .string()
     .trim()
@@ -69,6 +74,7 @@ export const tagsSchema = z.object({
   tagged_narration: z.string().trim().min(1, "an empty tagged narration"),
 });
 
+export type OutlineSlideAnswer = z.infer<typeof outlineSlideSchema>;
 export type OutlineAnswer = z.infer<ReturnType<typeof outlineSchema>>;
 export type SlideAnswer = z.infer<typeof slideSchema>;
 export type TagsAnswer = z.infer<typeof tagsSchema>;

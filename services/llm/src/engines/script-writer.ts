@@ -1,5 +1,5 @@
 // Writes the lecture from a script, word for word: the outline is the script's
-// headings, each slide is what the author wrote under its heading. There is
+// headings (with their slides' "Image:" lines), each slide is what the author wrote under its heading. There is
 // nothing to wait for, so a stream is the one complete answer.
 import { parseScript, ScriptError, type Script } from "@lectra/lecture";
 import type { LectureSource } from "@lectra/proto";
@@ -21,7 +21,7 @@ export const scriptWriter: LectureWriter = {
 
   async outline(source) {
     const script = scriptOf(source);
-    return { title: script.title, slideTitles: script.slides.map((s) => s.title), warnings: [] };
+    return { title: script.title, slideTitles: script.slides.map((s) => s.title), imageQueries: script.slides.map((s) => s.imageQuery), warnings: [] };
   },
 
   async writeSlide(source, _plan, index) {

@@ -6,7 +6,9 @@ import type { ChatMessage, JsonChat, LanguageModel } from "./engine";
 import { outlineSchema, slideSchema } from "./schemas";
 import { askForJson, findJsonObject, readAnswer, streamJson, UnusableAnswerError } from "./structured";
 
-const slide = { title: "How tides work", bullets: ["The moon pulls", "Two bulges"], narration: "The moon pulls the sea. That makes tides.", image_query: "ocean tide" };
+/** An outline's slides: each a title and an image query. */
+const outlineSlides = (...titles: string[]) => titles.map((title) => ({ title, image_query: title.toLowerCase() }));
+const slide = { title: "How tides work", bullets: ["The moon pulls", "Two bulges"], narration: "The moon pulls the sea. That makes tides." };
 
 test("a bare JSON object is found", () => {
   assert.deepEqual(findJsonObject('{"a": 1}'), { ok: true, value: { a: 1 } });
@@ -19,6 +21,9 @@ test("code fences and prose around the JSON are tolerated", () => {
 
 test("cut-off, malformed, missing and empty JSON each get their own problem", () => {
   assert.deepEqual(findJsonObject('{"title": "Tides", "slides": ["A'), { ok: false, problem: "JSON that was cut off before it ended" });
+  const nested = '{"title": "Tides", "slides": [{"title": "A1", "image_query": "a1"}, {"title": "B';
+  assert.deepEqual(findJsonObject(nested), { ok: true, value: { title: "A1", image_query: "a1" }, afterCutOff: true }, "an object inside a cut-off one");
+  assert.deepEqual(readAnswer(nested, outlineSchema(2)), { ok: false, problem: "JSON that was cut off before it ended" }, "is the cut-off answer's part, not the answer");
   const malformed = findJsonObject('{"title": "Tides",}');
   assert.equal(malformed.ok, false);
   assert.match(!malformed.ok ? malformed.problem : "", /^invalid JSON \(/);
@@ -27,10 +32,10 @@ test("cut-off, malformed, missing and empty JSON each get their own problem", ()
 });
 
 test("the outline must have exactly the asked number of slide titles", () => {
-  const answer = JSON.stringify({ title: "Tides", slides: ["One", "Two", "Three"] });
+  const answer = JSON.stringify({ title: "Tides", slides: outlineSlides("One", "Two", "Three") });
   assert.deepEqual(readAnswer(answer, outlineSchema(5)), { ok: false, problem: "3 slide titles; 5 were asked for" });
-  const good = readAnswer(JSON.stringify({ title: " Tides ", slides: ["One", "Two"] }), outlineSchema(2));
-  assert.deepEqual(good, { ok: true, value: { title: "Tides", slides: ["One", "Two"] } });
+  const good = readAnswer(JSON.stringify({ title: " Tides ", slides: outlineSlides("One", "Two") }), outlineSchema(2));
+  assert.deepEqual(good, { ok: true, value: { title: "Tides", slides: outlineSlides("One", "Two") } });
 });
 
 test("slide problems read as what the model answered with", () => {
@@ -78,21 +83,21 @@ function scriptedModel(answers: string[]): LanguageModel & { asked: ChatMessage[
 }
 
 const question = { what: "the outline", name: "outline", schema: outlineSchema(5), messages: [{ role: "user" as const, content: "Plan it." }] };
-const fiveTitles = JSON.stringify({ title: "Tides", slides: ["A1", "B2", "C3", "D4", "E5"] });
+const fiveTitles = JSON.stringify({ title: "Tides", slides: outlineSlides("A1", "B2", "C3", "D4", "E5") });
 
 test("a usable first answer needs no repair and has no warnings", async () => {
   const model = scriptedModel([fiveTitles]);
   const answer = await askForJson(model, question, new AbortController().signal);
-  assert.deepEqual(answer, { value: { title: "Tides", slides: ["A1", "B2", "C3", "D4", "E5"] }, warnings: [] });
+  assert.deepEqual(answer, { value: { title: "Tides", slides: outlineSlides("A1", "B2", "C3", "D4", "E5") }, warnings: [] });
   assert.equal(model.asked.length, 1);
   assert.equal((model.schemas[0] as { type: string }).type, "object");
 });
 
 test("an unusable first answer is repaired with the validation error, and says so", async () => {
-  const bad = JSON.stringify({ title: "Tides", slides: ["A1", "B2", "C3"] });
+  const bad = JSON.stringify({ title: "Tides", slides: outlineSlides("A1", "B2", "C3") });
   const model = scriptedModel([bad, fiveTitles]);
   const answer = await askForJson(model, question, new AbortController().signal);
-  assert.deepEqual(answer.value.slides, ["A1", "B2", "C3", "D4", "E5"]);
+  assert.deepEqual(answer.value.slides, outlineSlides("A1", "B2", "C3", "D4", "E5"));
   assert.deepEqual(answer.warnings, ["the model's first answer for the outline was unusable (3 slide titles; 5 were asked for); a second answer repaired it"]);
   const repair = model.asked[1];
   assert.deepEqual(repair.slice(0, 2), [...question.messages, { role: "assistant", content: bad }]);
@@ -100,7 +105,7 @@ test("an unusable first answer is repaired with the validation error, and says s
 });
 
 test("two unusable answers are an error naming the model and the problem", async () => {
-  const bad = JSON.stringify({ title: "Tides", slides: ["A1", "B2", "C3"] });
+  const bad = JSON.stringify({ title: "Tides", slides: outlineSlides("A1", "B2", "C3") });
   await assert.rejects(askForJson(scriptedModel([bad, bad]), question, new AbortController().signal), (error: unknown) => {
     assert.ok(error instanceof UnusableAnswerError);
     assert.equal(error.message, "the model llama3.1:8b answered the outline with 3 slide titles; 5 were asked for (after one repair)");
@@ -143,7 +148,7 @@ test("a streamed answer shows its object growing, then the validated value", asy
       titlesSeen.push(slides?.type === "array" ? slides.items.length : 0);
     } else last = answer;
   }
-  assert.deepEqual(last, { complete: true, value: { title: "Tides", slides: ["A1", "B2", "C3", "D4", "E5"] }, warnings: [], repaired: false });
+  assert.deepEqual(last, { complete: true, value: { title: "Tides", slides: outlineSlides("A1", "B2", "C3", "D4", "E5") }, warnings: [], repaired: false });
   assert.ok(titlesSeen.length > 10, "many partial readings");
   assert.ok(titlesSeen.every((n, i) => i === 0 || n >= titlesSeen[i - 1]));
   assert.deepEqual([model.streamed, model.asked.length], [1, 1]);
@@ -153,14 +158,14 @@ test("a streamed answer that is unusable gets the repair round (not streamed), w
   for (const [bad, problem] of [
     ['{"title": "Tides", "slides": ["A1", "B2"', "JSON that was cut off before it ended"],
     ['{"title": "Tides", "slides": ["A1", "B2",, "C3"]}', "invalid JSON"],
-    [JSON.stringify({ title: "Tides", slides: ["A1", "B2", "C3"] }), "3 slide titles; 5 were asked for"],
+    [JSON.stringify({ title: "Tides", slides: outlineSlides("A1", "B2", "C3") }), "3 slide titles; 5 were asked for"],
   ]) {
     const model = streamingModel([bad, fiveTitles]);
     const answers = [];
     for await (const answer of streamJson(model, question, new AbortController().signal)) answers.push(answer);
     const last = answers.at(-1)!;
     assert.ok(last.complete && last.repaired);
-    assert.deepEqual(last.value.slides, ["A1", "B2", "C3", "D4", "E5"]);
+    assert.deepEqual(last.value.slides, outlineSlides("A1", "B2", "C3", "D4", "E5"));
     assert.equal(last.warnings.length, 1);
     assert.ok(last.warnings[0].startsWith(`the model's first answer for the outline was unusable (${problem}`), last.warnings[0]);
     assert.ok(last.warnings[0].endsWith("); a second answer repaired it"));

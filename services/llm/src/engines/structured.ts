@@ -36,9 +36,10 @@ function objectEnd(text: string, start: number): number {
 /**
  * The first JSON object in the text, wherever it is: bare, inside a ```json
  * fence, or between sentences. Braces in the prose before it are skipped
- * because they do not parse.
+ * because they do not parse. An object found after a "{" that never closes may
+ * be one nested in a cut-off answer (an outline's slide): `afterCutOff` says so.
  */
-export function findJsonObject(text: string): Reading<unknown> {
+export function findJsonObject(text: string): Reading<unknown> & { afterCutOff?: boolean } {
   let firstError: string | undefined;
   let cutOff = false;
   for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
@@ -48,7 +49,8 @@ export function findJsonObject(text: string): Reading<unknown> {
       continue;
     }
     try {
-      return { ok: true, value: JSON.parse(text.slice(start, end)) };
+      const value: unknown = JSON.parse(text.slice(start, end));
+      return cutOff ? { ok: true, value, afterCutOff: true } : { ok: true, value };
     } catch (error) {
       firstError ??= error instanceof Error ? error.message : String(error);
     }
@@ -83,6 +85,8 @@ export function readAnswer<T>(text: string, schema: z.ZodType<T>): Reading<T> {
   if (!json.ok) return json;
   const result = schema.safeParse(json.value, { error: describeIssue });
   if (result.success) return { ok: true, value: result.data };
+  // Not the answer, but a part of the answer that was cut off.
+  if (json.afterCutOff) return { ok: false, problem: "JSON that was cut off before it ended" };
   const problems = [...new Set(result.error.issues.map((i) => i.message))];
   return { ok: false, problem: problems.join("; ") };
 }

@@ -82,14 +82,14 @@ describe("a job in process", () => {
     const script = parseScript(fs.readFileSync(store.artifactPath(job.id, "lecture.md"), "utf8"));
     assert.equal(script.title, "The tides");
     assert.equal(script.language, "en");
-    const written = (title: string, n: number) => ({ title, bullets: ["one point"], narration: `Slide ${n} speaks.`, imageQuery: "sea" });
+    const written = (title: string, n: number) => ({ title, bullets: ["one point"], narration: `Slide ${n} speaks.`, imageQuery: title.toLowerCase() });
     const { index: _, ...moonText } = moon;
     assert.deepEqual(script.slides.map(({ line: _, ...slide }) => slide), [written("Tides", 1), moonText, written("Spring tides", 3)]);
   });
 
   it("stops at the first failure, naming the stage and slide, and calls nothing that needed it", async () => {
     const services = new FakeServices().on("images.findPicture", async (r) => {
-      if (r.slideTitle === "The Moon") throw new Error("Commons answered 503");
+      if (r.query === "the moon") throw new Error("Commons answered 503");
       return undefined;
     });
     const { jobs } = await setUp(services);

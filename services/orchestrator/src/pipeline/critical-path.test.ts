@@ -8,7 +8,7 @@ const WITH_CLIPS = { skipVideo: false, constantFrameRate: false };
 
 const run = (stage: Stage, seconds: number, slideIndex?: number): TimedRun => ({ stage, seconds, slideIndex });
 
-/** Two slides: slide 0 is image-bound, slide 1 speech-bound and the slowest overall. */
+/** Two slides, their pictures searched from the outline: slide 1 is speech-bound and the slowest overall. */
 const RUNS: TimedRun[] = [
   run(Stage.STAGE_OUTLINE, 8),
   run(Stage.STAGE_CONTENT, 6, 0),
@@ -50,16 +50,16 @@ describe("critical path", () => {
         [Stage.STAGE_SPEECH, 10],
       ],
     );
-    // The picture search started with the content but had its query only 7.5 s later: from there it is its own 4.5 s.
-    const withPicture = [...runs, { ...at(run(Stage.STAGE_IMAGE, 12, 0), 3), readySeconds: 10.5 }];
+    // The picture search started with the content but had its slide's image query from the outline only 1 s later:
+    // 4 s into the outline, then its own 11 s.
+    const withPicture = [...runs, { ...at(run(Stage.STAGE_IMAGE, 12, 0), 3), readySeconds: 4 }];
     const picture = criticalPath(LECTURE_GRAPH, { skipVideo: true, constantFrameRate: false }, withPicture);
-    assert.equal(picture.seconds, 3 + 7.5 + 4.5);
+    assert.equal(picture.seconds, 4 + 11);
     assert.deepEqual(
       picture.path.map((r) => [r.stage, r.seconds]),
       [
-        [Stage.STAGE_OUTLINE, 3],
-        [Stage.STAGE_CONTENT, 7.5],
-        [Stage.STAGE_IMAGE, 4.5],
+        [Stage.STAGE_OUTLINE, 4],
+        [Stage.STAGE_IMAGE, 11],
       ],
     );
     // Without start times a follower counts from the end of what it follows, as a step that needs it does.
@@ -68,7 +68,7 @@ describe("critical path", () => {
 
 
   it("is the longest chain through the per-slide graph", () => {
-    // slide 1: outline 8 + content 9 + max(image 3 + frame 1, tags 1 + speech 4) = 22; clip 0.5; then video 3 → 25.5.
+    // slide 1: outline 8 + content 9 + max(frame 1, tags 1 + speech 4) = 22 (its picture, searched from the outline, came at 11); clip 0.5; then video 3 → 25.5.
     const cp = criticalPath(LECTURE_GRAPH, WITH_CLIPS, RUNS);
     assert.equal(cp.seconds, 25.5);
     assert.deepEqual(
@@ -86,10 +86,10 @@ describe("critical path", () => {
 
   it("ends at the deck when the deck is the last thing to finish", () => {
     const slowDeck = RUNS.map((r) => (r.stage === Stage.STAGE_DECK ? { ...r, seconds: 10 } : r));
-    // deck waits for every content and image: slide 0's image ends at 19, slide 1's at 17 + 3 = 20 → 30.
+    // deck waits for every content and image: the pictures, searched from the outline, end at 13 and 11; slide 1's content at 17 → 27.
     const cp = criticalPath(LECTURE_GRAPH, WITH_CLIPS, slowDeck);
-    assert.equal(cp.seconds, 30);
-    assert.deepEqual(cp.path.map((r) => r.stage), [Stage.STAGE_OUTLINE, Stage.STAGE_CONTENT, Stage.STAGE_IMAGE, Stage.STAGE_DECK]);
+    assert.equal(cp.seconds, 27);
+    assert.deepEqual(cp.path.map((r) => r.stage), [Stage.STAGE_OUTLINE, Stage.STAGE_CONTENT, Stage.STAGE_DECK]);
   });
 
   it("the staged schedule waits for every stage: the slowest slide where slides run side by side, all of them where they run in turn", () => {
@@ -108,7 +108,7 @@ describe("critical path", () => {
 
   it("at a constant frame rate, the video waits for every frame and all the speech instead of clips", () => {
     const runs = RUNS.filter((r) => r.stage !== Stage.STAGE_CLIP);
-    // the last speech ends at 8 + 9 + 1 + 4 = 22 (slide 1), after every frame (slide 0's at 20): 22 + video 3.
+    // the last speech ends at 8 + 9 + 1 + 4 = 22 (slide 1), after every frame (slide 1's at 18): 22 + video 3.
     const cp = criticalPath(LECTURE_GRAPH, { skipVideo: false, constantFrameRate: true }, runs);
     assert.equal(cp.seconds, 25);
     assert.deepEqual(cp.path.map((r) => r.stage).at(-1), Stage.STAGE_VIDEO);

@@ -2,15 +2,17 @@
 // it makes. After the outline, every slide flows through its own chain as soon
 // as its inputs exist —
 //
-//   content ─┬─ image ─── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
+//   image ─────────────────┐
+//   content ─┬─────────── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
 //            └─ tags → speech ───┘
 //
 // — and only the script (lecture.md: all slides' content), the deck (their
 // content and pictures), the narration and captions (all speech) and the video
 // (all clips, joined without encoding, with the captions) wait for every slide. No step waits for anything its data does not need.
+// The outline chooses each slide's picture (its image query) with its title, so the
+// picture is searched for while the slide is written, off the critical path.
 // With a topic, the model's answers are read as they are written (LECTRA_STREAMING):
-// a slide starts when the outline names it, its picture is searched for once its
-// image query is written, and its narration is tagged and spoken a part at a time
+// a slide and its picture search start when the outline names the slide, and its narration is tagged and spoken a part at a time
 // (@lectra/lecture narration-parts.ts) while the model writes the rest: those steps *follow* the
 // step before instead of needing it (graph.ts).
 // docs/architecture.md shows how to add a stage here.
@@ -76,6 +78,7 @@ export const LECTURE_GRAPH = new StageGraph()
           source: sourceOf(request),
           lectureTitle: known.title,
           slideTitles: known.slideTitles.slice(0, index + 1),
+          imageQueries: known.imageQueries.slice(0, index + 1),
           slideIndex: index,
           slideCount: request.slideCount,
           language: request.language,
@@ -86,7 +89,15 @@ export const LECTURE_GRAPH = new StageGraph()
       } else {
         const whole = await outline.whole;
         ready();
-        const asked = { source: sourceOf(request), lectureTitle: whole.title, slideTitles: whole.slideTitles, slideIndex: index, slideCount: 0, language: request.language };
+        const asked = {
+          source: sourceOf(request),
+          lectureTitle: whole.title,
+          slideTitles: whole.slideTitles,
+          imageQueries: whole.imageQueries,
+          slideIndex: index,
+          slideCount: 0,
+          language: request.language,
+        };
         ({ slide: written, warnings } = await clients.llm.writeSlide(asked, call));
       }
       warnings.forEach((w) => job.warn(slideLabel(slide), w));
@@ -105,16 +116,23 @@ export const LECTURE_GRAPH = new StageGraph()
     },
   })
 
-  // The picture is searched for as soon as the model has written the slide's
-  // image query, while it goes on writing the narration.
+  // The picture is searched for as soon as the outline names the slide and its
+  // image query, while the model writes the slide.
   .slide("image", {
     stage: Stage.STAGE_IMAGE,
-    follows: ["content"],
-    async run({ content }, { clients, job, slide, call, ready }) {
-      const written = await firstOf(content, (c) => c.imageQuery.trim() !== "");
+    follows: ["outline"],
+    async run({ outline }, { clients, job, slide, call, ready }) {
+      const known = await firstOf(outline, (o) => o.slideTitles.length > slide!);
       ready();
+      // The outline's choice alone: its image query, or without one its title. Not
+      // both, so that the lecture made again from its lecture.md (a script whose
+      // headings are the slides' titles as written, which the model may have
+      // reworded, and whose Image: lines are these queries) asks for the same
+      // picture and finds it in the cache.
+      const query = known.imageQueries[slide!]?.trim() ?? "";
+      const asked = query ? { query, slideTitle: "" } : { query: "", slideTitle: known.slideTitles[slide!] };
       // A picture is optional: with the images service down, the slide goes without one.
-      const found = await clients.images.findPicture({ query: written.imageQuery, slideTitle: written.title }, call).catch((error: unknown) => {
+      const found = await clients.images.findPicture(asked, call).catch((error: unknown) => {
         if (!(error instanceof DependencyError && error.code === status.UNAVAILABLE) || call.signal?.aborted) throw error;
         job.warn(slideLabel(slide), `no picture: ${error.message}`);
         return { picture: undefined, warnings: [] };

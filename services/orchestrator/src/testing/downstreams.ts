@@ -68,9 +68,9 @@ export class FakeServices {
         yield* (await unary(method, answer)(request, options)) as Res[];
       };
     const titles = this.slideTitles;
-    const outline = unary("llm.outline", () => ({ title: "The tides", slideTitles: titles, engine: "fake", warnings: [] }));
+    const outline = unary("llm.outline", () => ({ title: "The tides", slideTitles: titles, imageQueries: titles.map((t) => t.toLowerCase()), engine: "fake", warnings: [] }));
     const writeSlide = unary("llm.writeSlide", (r) => ({
-      slide: { index: r.slideIndex, title: titles[r.slideIndex], bullets: ["one point"], narration: `Slide ${r.slideIndex + 1} speaks.`, imageQuery: "sea" },
+      slide: { index: r.slideIndex, title: titles[r.slideIndex], bullets: ["one point"], narration: `Slide ${r.slideIndex + 1} speaks.`, imageQuery: r.imageQueries?.[r.slideIndex] ?? "" },
       warnings: [],
     }));
     return {
@@ -79,17 +79,19 @@ export class FakeServices {
         outline,
         writeSlide,
         // The streamed answers are the unary ones (logged, and changed by on(), as
-        // those) sent as a model would write them: a title at a time, a slide's
-        // fields in order and its narration a sentence at a time.
+        // those) sent as a model would write them: a slide (title and image query)
+        // at a time, a slide's fields in order and its narration a sentence at a time.
         streamOutline: async function* (this: void, r: any, options: Options = {}) {
-          const whole = (await outline(r.request, options)) as { slideTitles: string[] };
-          for (let n = 1; n <= whole.slideTitles.length; n++) yield { outline: { ...whole, slideTitles: whole.slideTitles.slice(0, n), warnings: [] }, complete: false };
+          const whole = (await outline(r.request, options)) as { slideTitles: string[]; imageQueries: string[] };
+          for (let n = 1; n <= whole.slideTitles.length; n++) {
+            yield { outline: { ...whole, slideTitles: whole.slideTitles.slice(0, n), imageQueries: whole.imageQueries.slice(0, n), warnings: [] }, complete: false };
+          }
           yield { outline: whole, complete: true };
         },
         streamSlide: async function* (this: void, r: any, options: Options = {}) {
-          const { slide, warnings } = (await writeSlide(r.request, options)) as { slide: { narration: string; imageQuery: string }; warnings: string[] };
+          const { slide, warnings } = (await writeSlide(r.request, options)) as { slide: { narration: string }; warnings: string[] };
           const sentences = slide.narration.match(/[^.!?]+[.!?]+\s*/g) ?? [slide.narration];
-          yield { slide: { ...slide, imageQuery: "", narration: "" }, complete: false, warnings: [] };
+          yield { slide: { ...slide, narration: "" }, complete: false, warnings: [] };
           for (let n = 1; n < sentences.length; n++) yield { slide: { ...slide, narration: sentences.slice(0, n).join("").trim() }, complete: false, warnings: [] };
           yield { slide, complete: true, warnings };
         },
