@@ -302,26 +302,20 @@ export function stringField(object: PartialObject | undefined, key: string): Par
   return value?.type === "string" ? value : undefined;
 }
 
-/** The complete strings at the start of an array field: up to the first item that is not yet complete or not a string. */
-export function completeStrings(object: PartialObject | undefined, key: string): string[] {
+/** The complete items of one type at the start of an array field: up to the first that is not yet complete or of another type. */
+function completeItems<T extends PartialValue["type"]>(object: PartialObject | undefined, key: string, type: T): Array<Extract<PartialValue, { type: T }>> {
   const value = object?.fields.get(key);
   if (value?.type !== "array") return [];
-  const strings: string[] = [];
+  const items: Array<Extract<PartialValue, { type: T }>> = [];
   for (const item of value.items) {
-    if (item.type !== "string" || !item.complete) break;
-    strings.push(item.text);
+    if (item.type !== type || !item.complete) break;
+    items.push(item as Extract<PartialValue, { type: T }>);
   }
-  return strings;
+  return items;
 }
 
-/** The complete objects at the start of an array field: up to the first item that is not yet complete or not an object. */
-export function completeObjects(object: PartialObject | undefined, key: string): PartialObject[] {
-  const value = object?.fields.get(key);
-  if (value?.type !== "array") return [];
-  const objects: PartialObject[] = [];
-  for (const item of value.items) {
-    if (item.type !== "object" || !item.complete) break;
-    objects.push(item);
-  }
-  return objects;
-}
+/** The complete strings at the start of an array field: up to the first item that is not yet complete or not a string. */
+export const completeStrings = (object: PartialObject | undefined, key: string): string[] => completeItems(object, key, "string").map((s) => s.text);
+
+/** The complete objects at the start of an array field (an outline's slides): up to the first that is not yet complete or not an object. */
+export const completeObjects = (object: PartialObject | undefined, key: string): PartialObject[] => completeItems(object, key, "object");
