@@ -40,9 +40,9 @@ describe("a slide's narration in parts", () => {
   it("a part begins with the rate and pitch its narration left set before it", () => {
     const tagged = `[rate=-10] ${sentence(1)} ${sentence(2)} The [pitch=2] tides ${sentence(3)} ${sentence(4)} ${sentence(5)}`;
     const parts = narrationParts(tagged, "en", true);
-    assert.equal(parts.length, 3);
+    assert.equal(parts.length, 5, "each sentence is a part: each holds PART_CHARS");
     assert.match(parts[1].text, /^\[rate=-10%?\] Sentence number 2/);
-    assert.match(parts[2].text, /^\[rate=-10%?\] \[pitch=\+?2(st)?\] Sentence number 4/);
+    assert.match(parts[3].text, /^\[rate=-10%?\] \[pitch=\+?2(st)?\] Sentence number 4/);
     assert.deepEqual(parts.map((p) => stripTags(p.text)).join(" ").replace(/\s+/g, " "), stripTags(tagged).replace(/\s+/g, " "));
   });
 });

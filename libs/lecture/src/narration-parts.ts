@@ -12,8 +12,13 @@ import { paragraphs, sentences } from "./sentences";
 
 export type PartEnd = "sentence" | "paragraph" | "slide";
 
-/** About ten seconds of speech: long enough to sound whole, short enough to share out. */
-export const PART_CHARS = 160;
+/**
+ * About five seconds of speech, a sentence or two: long enough to sound whole,
+ * short enough to share out. The last part is known only once the narration is
+ * whole, so its tags and speech come after the model's answer has ended, on the
+ * lecture's critical path: the shorter the parts, the less is left for then.
+ */
+export const PART_CHARS = 80;
 
 export interface NarrationPart {
   /** The part's narration, beginning with the rate and pitch tags in effect where it starts. */
