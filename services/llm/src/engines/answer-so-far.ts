@@ -24,11 +24,11 @@ function completeField(answer: PartialObject, key: string, schema: z.ZodType<str
   return (field?.complete && accepted(schema, field.text)) || "";
 }
 
-/** The complete items of a list field the schema takes, up to the first it does not, at most `most`. */
-function completeItems(answer: PartialObject, key: string, schema: z.ZodType<string>, most: number): string[] {
-  const items: string[] = [];
-  for (const text of completeStrings(answer, key).slice(0, most)) {
-    const item = accepted(schema, text);
+/** The values the schema takes, up to the first it does not, at most `most`. */
+function acceptedItems<T>(values: unknown[], schema: z.ZodType<T>, most: number): T[] {
+  const items: T[] = [];
+  for (const value of values.slice(0, most)) {
+    const item = accepted(schema, value);
     if (item === undefined) break;
     items.push(item);
   }
@@ -41,12 +41,8 @@ function completeItems(answer: PartialObject, key: string, schema: z.ZodType<str
  * and its image query are handed out together.
  */
 export function outlineSoFar(answer: PartialObject, schema: ReturnType<typeof outlineSchema>, slideCount: number): Outline {
-  const slides = [];
-  for (const item of completeObjects(answer, "slides").slice(0, slideCount)) {
-    const slide = accepted(outlineSlideSchema, { title: stringField(item, "title")?.text, image_query: stringField(item, "image_query")?.text });
-    if (slide === undefined) break;
-    slides.push(slide);
-  }
+  const written = completeObjects(answer, "slides").map((item) => ({ title: stringField(item, "title")?.text, image_query: stringField(item, "image_query")?.text }));
+  const slides = acceptedItems(written, outlineSlideSchema, slideCount);
   return {
     title: completeField(answer, "title", schema.shape.title),
     slideTitles: slides.map((s) => s.title),
@@ -81,7 +77,7 @@ export function slideSoFar(answer: PartialObject, index: number, language: strin
   return {
     index,
     title: completeField(answer, "title", slideSchema.shape.title),
-    bullets: completeItems(answer, "bullets", slideSchema.shape.bullets.element, LIMITS.maxBullets),
+    bullets: acceptedItems(completeStrings(answer, "bullets"), slideSchema.shape.bullets.element, LIMITS.maxBullets),
     imageQuery,
     narration: narration ? narrationSoFar(narration.text, narration.complete, language) : "",
   };

@@ -303,7 +303,7 @@ export function stringField(object: PartialObject | undefined, key: string): Par
 }
 
 /** The complete items of one type at the start of an array field: up to the first that is not yet complete or of another type. */
-function completeItems<T extends PartialValue["type"]>(object: PartialObject | undefined, key: string, type: T): Array<Extract<PartialValue, { type: T }>> {
+function leadingComplete<T extends PartialValue["type"]>(object: PartialObject | undefined, key: string, type: T): Array<Extract<PartialValue, { type: T }>> {
   const value = object?.fields.get(key);
   if (value?.type !== "array") return [];
   const items: Array<Extract<PartialValue, { type: T }>> = [];
@@ -315,7 +315,7 @@ function completeItems<T extends PartialValue["type"]>(object: PartialObject | u
 }
 
 /** The complete strings at the start of an array field: up to the first item that is not yet complete or not a string. */
-export const completeStrings = (object: PartialObject | undefined, key: string): string[] => completeItems(object, key, "string").map((s) => s.text);
+export const completeStrings = (object: PartialObject | undefined, key: string): string[] => leadingComplete(object, key, "string").map((s) => s.text);
 
 /** The complete objects at the start of an array field (an outline's slides): up to the first that is not yet complete or not an object. */
-export const completeObjects = (object: PartialObject | undefined, key: string): PartialObject[] => completeItems(object, key, "object");
+export const completeObjects = (object: PartialObject | undefined, key: string): PartialObject[] => leadingComplete(object, key, "object");

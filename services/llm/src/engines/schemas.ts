@@ -74,7 +74,6 @@ export const tagsSchema = z.object({
   tagged_narration: z.string().trim().min(1, "an empty tagged narration"),
 });
 
-export type OutlineSlideAnswer = z.infer<typeof outlineSlideSchema>;
 export type OutlineAnswer = z.infer<ReturnType<typeof outlineSchema>>;
 export type SlideAnswer = z.infer<typeof slideSchema>;
 export type TagsAnswer = z.infer<typeof tagsSchema>;

@@ -2,9 +2,9 @@
 // it makes. After the outline, every slide flows through its own chain as soon
 // as its inputs exist —
 //
-//   image ─────────────────┐
-//   content ─┬─────────── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
-//            └─ tags → speech ───┘
+//   image ─────────────┐
+//   content ─┬──────── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
+//            └─ tags → speech ┘
 //
 // — and only the script (lecture.md: all slides' content), the deck (their
 // content and pictures), the narration and captions (all speech) and the video
@@ -12,9 +12,10 @@
 // The outline chooses each slide's picture (its image query) with its title, so the
 // picture is searched for while the slide is written, off the critical path.
 // With a topic, the model's answers are read as they are written (LECTRA_STREAMING):
-// a slide and its picture search start when the outline names the slide, and its narration is tagged and spoken a part at a time
-// (@lectra/lecture narration-parts.ts) while the model writes the rest: those steps *follow* the
-// step before instead of needing it (graph.ts).
+// a slide and its picture search start when the outline names the slide, and its
+// narration is tagged and spoken a part at a time (@lectra/lecture narration-parts.ts)
+// while the model writes the rest: those steps *follow* the step before instead of
+// needing it (graph.ts).
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
