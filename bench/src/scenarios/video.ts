@@ -50,6 +50,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
     // Real speech, repeated to the lecture's length, each slide's share a whole number of AAC frames.
     const spoken = await speechClient(address("speech")).synthesize({
       voice: "",
+      priority: 0,
       segments: [{ text: "The immune system learns from every germ it meets, and vaccines let it learn without the illness.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 400 }],
     });
     const rate = spoken.audio!.sampleRate;
@@ -81,7 +82,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
       const clips = await Promise.all(
         frames.map((png, i) =>
           video.renderClip(
-            { frames: [{ png, startSeconds: 0, endSeconds: seconds[i] }], narration: { pcm: slideAudio[i], sampleRate: rate }, constantFrameRate: false, framesPerSecond: 0 },
+            { frames: [{ png, startSeconds: 0, endSeconds: seconds[i] }], narration: { pcm: slideAudio[i], sampleRate: rate }, constantFrameRate: false, framesPerSecond: 0, priority: -i },
             { bypassCache: true },
           ),
         ),

@@ -103,7 +103,7 @@ describe("retries on UNAVAILABLE", () => {
   it("sends a NO_SIDE_EFFECTS call again until it is answered, telling onRetry each time", async () => {
     plans.synthesize = [UNAVAILABLE, UNAVAILABLE, "ok"];
     const retries: Array<{ attempt: number; delayMs: number }> = [];
-    const response = await speech.synthesize({ voice: "", segments: [] }, { onRetry: ({ attempt, delayMs }) => retries.push({ attempt, delayMs }) });
+    const response = await speech.synthesize({ voice: "", segments: [], priority: 0 }, { onRetry: ({ attempt, delayMs }) => retries.push({ attempt, delayMs }) });
     assert.equal(response.engine, "test");
     assert.equal(calls.synthesize, 3);
     assert.deepEqual(retries.map((r) => r.attempt), [1, 2]);
@@ -127,7 +127,7 @@ describe("retries on UNAVAILABLE", () => {
     plans.synthesize = [UNAVAILABLE];
     const started = Date.now();
     let times = 0;
-    await assert.rejects(speech.synthesize({ voice: "", segments: [] }, { timeoutMs: 1_500 }), (e: DependencyError) => {
+    await assert.rejects(speech.synthesize({ voice: "", segments: [], priority: 0 }, { timeoutMs: 1_500 }), (e: DependencyError) => {
       assert.equal(e.code, UNAVAILABLE);
       times = e.retried?.times ?? 0;
       // Delays of 100–200 ms and 200–400 ms always fit 1.5 s; a third of 400–800 ms fits only when the draws were short.
@@ -142,7 +142,7 @@ describe("retries on UNAVAILABLE", () => {
   it("stops at once when the caller's signal aborts while it waits to retry", async () => {
     plans.synthesize = [UNAVAILABLE];
     const controller = new AbortController();
-    const call = speech.synthesize({ voice: "", segments: [] }, { signal: controller.signal, onRetry: () => controller.abort() });
+    const call = speech.synthesize({ voice: "", segments: [], priority: 0 }, { signal: controller.signal, onRetry: () => controller.abort() });
     await assert.rejects(call, (e: DependencyError) => {
       assert.equal(e.code, grpc.status.CANCELLED);
       assert.match(e.message, /speech service .* call was cancelled: cancelled while waiting to retry after: restarting \(retried 1 time over/);
@@ -177,7 +177,7 @@ describe("LECTRA_RETRY_WINDOW_MS", () => {
     try {
       const { speech } = await setUp();
       plans.synthesize = [UNAVAILABLE, "ok"];
-      await assert.rejects(speech.synthesize({ voice: "", segments: [] }), (e: DependencyError) => e.code === UNAVAILABLE);
+      await assert.rejects(speech.synthesize({ voice: "", segments: [], priority: 0 }), (e: DependencyError) => e.code === UNAVAILABLE);
       assert.equal(calls.synthesize, 1);
     } finally {
       if (before === undefined) delete process.env.LECTRA_RETRY_WINDOW_MS;
@@ -208,10 +208,10 @@ describe("a service restarted on the same address", () => {
     let again: grpc.Server | undefined;
     try {
       plans.synthesize = ["ok"];
-      await speech.synthesize({ voice: "", segments: [] });
+      await speech.synthesize({ voice: "", segments: [], priority: 0 });
       first.server.forceShutdown();
       const retried: number[] = [];
-      const call = speech.synthesize({ voice: "", segments: [] }, { onRetry: ({ attempt }) => retried.push(attempt) });
+      const call = speech.synthesize({ voice: "", segments: [], priority: 0 }, { onRetry: ({ attempt }) => retried.push(attempt) });
       // Awaited below; an early failure must not end the test before the server it starts is shut down.
       call.catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800));

@@ -41,8 +41,8 @@ export function speechHandlers(narrator: Narrator, log: Logger, cache?: ResultCa
       // The cheap checks first: resolving a voice may have to ask Edge for its list.
       checkSegments(req.segments);
       const voice = await narrator.resolve(req.voice);
-      // Everything the audio depends on: who speaks, how, and what (segments with their prosody and pauses).
-      const key = ResultCache.key("speech/1", voice.engine, voice.name, OUTPUT_SAMPLE_RATE, SynthesizeRequest.encode({ voice: "", segments: req.segments }).finish());
+      // Everything the audio depends on: who speaks, how, and what (segments with their prosody and pauses); not the priority, which only says when.
+      const key = ResultCache.key("speech/1", voice.engine, voice.name, OUTPUT_SAMPLE_RATE, SynthesizeRequest.encode({ voice: "", segments: req.segments, priority: 0 }).finish());
       // A fallback's audio (espeak standing in for Edge) is not kept: next time Edge may answer.
       return cached(cache, ctx, key, SynthesizeResponse, () => speak(voice, req, ctx.signal), (r) => r.warnings.length === 0);
     }),
@@ -50,7 +50,7 @@ export function speechHandlers(narrator: Narrator, log: Logger, cache?: ResultCa
 
   async function speak(voice: Voice, req: SynthesizeRequest, signal: AbortSignal): Promise<SynthesizeResponse> {
     const deliveries = req.segments.map((s) => ({ text: s.text, ratePercent: s.ratePercent, pitchSemitones: s.pitchSemitones }));
-    const spoken = await narrator.speak(voice, deliveries, signal);
+    const spoken = await narrator.speak(voice, deliveries, signal, req.priority);
     trace.getActiveSpan()?.setAttributes({ "lectra.speech.engine": spoken.voice.engine, "lectra.speech.voice": spoken.voice.name });
 
     const parts: ClipPart[] = req.segments.map((s, i) => ({

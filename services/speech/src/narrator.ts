@@ -47,13 +47,13 @@ export interface SpokenNarration {
 const NO_SPEECH: SpokenClip = { pcm: Buffer.alloc(0), words: [] };
 
 /** Every segment at once (each engine bounds its own concurrency); the first failure stops the rest. */
-async function speakAll(engine: SpeechEngine, voice: Voice, deliveries: readonly Delivery[], signal: AbortSignal): Promise<SpokenClip[]> {
+async function speakAll(engine: SpeechEngine, voice: Voice, deliveries: readonly Delivery[], signal: AbortSignal, priority: number): Promise<SpokenClip[]> {
   const failed = new AbortController();
   const stop = AbortSignal.any([signal, failed.signal]);
   return Promise.all(
     deliveries.map((delivery) => {
       if (!delivery.text.trim()) return NO_SPEECH; // a pure pause
-      return engine.speak(voice, delivery, stop).catch((error: unknown) => {
+      return engine.speak(voice, delivery, stop, priority).catch((error: unknown) => {
         failed.abort(error);
         throw error;
       });
@@ -135,13 +135,16 @@ export class Narrator {
     throw invalidArgument("voice", `unknown voice "${name}"; call SpeechService.ListVoices (or run \`lectra voices\`) to see the available ones`);
   }
 
-  /** Speaks every delivery with `voice`, or, when Edge fails in "auto" mode, all of them with espeak-ng. */
-  async speak(voice: Voice, deliveries: readonly Delivery[], signal: AbortSignal): Promise<SpokenNarration> {
+  /**
+   * Speaks every delivery with `voice`, or, when Edge fails in "auto" mode, all
+   * of them with espeak-ng; `priority` as in SpeechEngine.speak.
+   */
+  async speak(voice: Voice, deliveries: readonly Delivery[], signal: AbortSignal, priority = 0): Promise<SpokenNarration> {
     if (voice.engine !== EDGE || !this.edge) {
-      return { clips: await speakAll(this.espeak!, voice, deliveries, signal), voice, warnings: [] };
+      return { clips: await speakAll(this.espeak!, voice, deliveries, signal, priority), voice, warnings: [] };
     }
     try {
-      return { clips: await speakAll(this.edge, voice, deliveries, signal), voice, warnings: [] };
+      return { clips: await speakAll(this.edge, voice, deliveries, signal, priority), voice, warnings: [] };
     } catch (error) {
       if (signal.aborted) throw error;
       const why = error instanceof EdgeUnavailableError ? error.message : `Edge TTS failed (${error instanceof Error ? error.message : String(error)})`;
@@ -157,7 +160,7 @@ export class Narrator {
         "lectra.speech.reason": why,
       });
       this.setup.log.info("Edge TTS did not speak; espeak-ng speaks instead", { voice: fallback.name, reason: why });
-      return { clips: await speakAll(this.espeak, fallback, deliveries, signal), voice: fallback, warnings: [warning] };
+      return { clips: await speakAll(this.espeak, fallback, deliveries, signal, priority), voice: fallback, warnings: [warning] };
     }
   }
 

@@ -47,6 +47,7 @@ test("ListVoices offers Edge's voices beside espeak-ng's, and Edge's Aria is the
 test("Synthesize speaks with Edge: real audio, exact pauses, and a timing for every word inside its segment", async () => {
   const res = await client.synthesize({
     voice: "",
+    priority: 0,
     segments: [
       { text: "Light becomes sugar.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 400 },
       { text: "Chlorophyll absorbs red & blue <light>.", ratePercent: -10, pitchSemitones: 1, pauseAfterMs: 250 },
@@ -83,6 +84,7 @@ test("with Edge down, espeak-ng speaks instead and the response says so", async 
   await fake.stop();
   const res = await client.synthesize({
     voice: "en-US-AriaNeural",
+    priority: 0,
     segments: [{ text: "Spoken all the same.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }],
   });
   assert.deepEqual([res.engine, res.voice], ["espeak", "en-us"]);

@@ -44,6 +44,7 @@ async function refusal(call: Promise<unknown>): Promise<DependencyError> {
 test("two segments with pauses: speech, then exact silence, timed from the samples", async () => {
   const res = await client.synthesize({
     voice: "",
+    priority: 0,
     segments: [
       { text: "Welcome to the lecture.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 400 },
       { text: "Today we look at sound.", ratePercent: -10, pitchSemitones: 1, pauseAfterMs: 700 },
@@ -83,7 +84,7 @@ test("two segments with pauses: speech, then exact silence, timed from the sampl
 test("a faster rate makes shorter audio than a slower rate for the same text", async () => {
   const text = "The mitochondria is the powerhouse of the cell, and it makes most of the energy a cell uses.";
   const say = (ratePercent: number) =>
-    client.synthesize({ voice: "en-us", segments: [{ text, ratePercent, pitchSemitones: 0, pauseAfterMs: 0 }] });
+    client.synthesize({ voice: "en-us", priority: 0, segments: [{ text, ratePercent, pitchSemitones: 0, pauseAfterMs: 0 }] });
   const [fast, slow] = await Promise.all([say(25), say(-30)]);
   assert.ok(samplesOf(fast).length < samplesOf(slow).length, `fast ${fast.durationSeconds} s, slow ${slow.durationSeconds} s`);
 });
@@ -91,6 +92,7 @@ test("a faster rate makes shorter audio than a slower rate for the same text", a
 test("an empty segment is a pure pause, and text that looks like options or phonemes is spoken as words", async () => {
   const res = await client.synthesize({
     voice: "EN-US",
+    priority: 0,
     segments: [
       { text: "", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 300 },
       { text: "--voices -v xx [[h@l'oU]] <speak>", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 },
@@ -121,23 +123,23 @@ test("ListVoices filters by language and names the default voice", async () => {
 
 test("bad requests are refused with the field they concern", async () => {
   const segment = { text: "Hello.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 };
-  const unknown = await refusal(client.synthesize({ voice: "xx-nope", segments: [segment] }));
+  const unknown = await refusal(client.synthesize({ voice: "xx-nope", priority: 0, segments: [segment] }));
   assert.equal(statusName(unknown.code), "INVALID_ARGUMENT");
   assert.match(unknown.details, /^voice: unknown voice "xx-nope"; call SpeechService.ListVoices/);
 
-  const edgeVoice = await refusal(client.synthesize({ voice: "en-US-AriaNeural", segments: [segment] }));
+  const edgeVoice = await refusal(client.synthesize({ voice: "en-US-AriaNeural", priority: 0, segments: [segment] }));
   assert.equal(statusName(edgeVoice.code), "INVALID_ARGUMENT", "with LECTRA_TTS_ENGINE=espeak there are no Edge voices");
 
-  const none = await refusal(client.synthesize({ voice: "", segments: [] }));
+  const none = await refusal(client.synthesize({ voice: "", priority: 0, segments: [] }));
   assert.equal(statusName(none.code), "INVALID_ARGUMENT");
   assert.match(none.details, /^segments: /);
 
-  const long = await refusal(client.synthesize({ voice: "", segments: [segment, { ...segment, text: "word ".repeat(1001) }] }));
+  const long = await refusal(client.synthesize({ voice: "", priority: 0, segments: [segment, { ...segment, text: "word ".repeat(1001) }] }));
   assert.equal(statusName(long.code), "INVALID_ARGUMENT");
   assert.match(long.details, /^segments\[1\]\.text: is 5005 characters; the limit is 5000/);
 
   // The lecture's limits, which the orchestrator holds a script to at submit.
-  const many = await refusal(client.synthesize({ voice: "", segments: Array(SPEECH_LIMITS.segments + 1).fill(segment) }));
+  const many = await refusal(client.synthesize({ voice: "", priority: 0, segments: Array(SPEECH_LIMITS.segments + 1).fill(segment) }));
   assert.equal(statusName(many.code), "INVALID_ARGUMENT");
   assert.equal(many.details, `segments: has ${SPEECH_LIMITS.segments + 1} segments; the limit is ${SPEECH_LIMITS.segments} per call`);
 });
@@ -145,6 +147,7 @@ test("bad requests are refused with the field they concern", async () => {
 /** Lots of work for the pool: minutes of audio, seconds of synthesis. */
 const bigRequest = (segments: number): SynthesizeRequest => ({
   voice: "",
+  priority: 0,
   segments: Array.from({ length: segments }, (_, i) => ({
     text: `Segment ${i + 1}. A lecture is spoken one sentence at a time, and every sentence takes real work to synthesize.`,
     ratePercent: 0,
@@ -175,7 +178,7 @@ test("a cancelled synthesis is answered CANCELLED, and the service goes on speak
   const error = await refusal(synthesis);
   assert.equal(statusName(error.code), "CANCELLED");
 
-  const res = await client.synthesize({ voice: "", segments: [{ text: "Still here.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }] });
+  const res = await client.synthesize({ voice: "", priority: 0, segments: [{ text: "Still here.", ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }] });
   assert.ok(res.durationSeconds > 0.3);
 });
 
@@ -215,7 +218,7 @@ test("ResolveVoice with a lecture's language and no name: espeak-ng's voice for 
   for (const [language, name, text] of lectures) {
     const { voice } = await client.resolveVoice({ name: "", language });
     assert.equal(voice?.name, name, language);
-    const spoken = await client.synthesize({ voice: voice!.name, segments: [{ text, ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }] });
+    const spoken = await client.synthesize({ voice: voice!.name, priority: 0, segments: [{ text, ratePercent: 0, pitchSemitones: 0, pauseAfterMs: 0 }] });
     assert.equal(spoken.voice, name);
     assert.ok(spoken.durationSeconds > 0.5, `${language}: ${spoken.durationSeconds} s of speech`);
   }

@@ -12,6 +12,7 @@ const request = (): RenderClipRequest => ({
   narration: { pcm: Buffer.alloc(4096, 7), sampleRate: 24000 },
   constantFrameRate: false,
   framesPerSecond: 0,
+  priority: 0,
 });
 const key = (req: RenderClipRequest) => ResultCache.key(...clipRequestParts(req));
 
@@ -34,4 +35,8 @@ test("a clip's cache key is the same for the same request and changes with every
     assert.ok(!seen.has(k), `changing ${what} must change the key`);
     seen.add(k);
   }
+});
+
+test("a clip's cache key leaves out its priority, which says when it is encoded, not what it holds", () => {
+  assert.equal(key({ ...request(), priority: -7 }), key(request()));
 });

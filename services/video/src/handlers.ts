@@ -34,11 +34,13 @@ const NO_BYTES = Buffer.alloc(0);
  * The request for a clip's cache key: every field but the pictures and the
  * sound encoded as the message, those hashed as they came. Encoding the whole
  * request again copied its megabytes a few times over (a 30 s slide's sound is
- * 1.4 MB) for every clip, cached or not.
+ * 1.4 MB) for every clip, cached or not. The priority is left out: it says
+ * when a clip is encoded, not what it holds.
  */
 export function clipRequestParts(req: RenderClipRequest): Uint8Array[] {
   const rest = RenderClipRequest.encode({
     ...req,
+    priority: 0,
     frames: req.frames.map((frame) => ({ ...frame, png: NO_BYTES })),
     narration: req.narration && { ...req.narration, pcm: NO_BYTES },
   }).finish();
@@ -52,6 +54,13 @@ type Attributes = Record<string, string | number | boolean>;
 type Span = { setAttributes(attributes: Attributes): unknown };
 
 /**
+ * Runs an encode when a slot is free: the waiting ones by `priority` (higher
+ * first, RenderClipRequest.priority), then in the order they came; one whose
+ * call is cancelled while it waits is dropped.
+ */
+export type EncodingSlots = <T>(work: () => Promise<T>, priority: number, signal: AbortSignal) => Promise<T>;
+
+/**
  * `encoding` bounds the encodes (clips and one-piece videos) running at once,
  * across all calls: a job starts every slide's clip together, and more ffmpeg
  * processes than cores only slow each other down. Joining clips is a stream copy
@@ -62,7 +71,7 @@ export function videoHandlers(
   tracer: Telemetry["tracer"],
   log: Logger,
   cache?: ResultCache,
-  encoding: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+  encoding: EncodingSlots = (work) => work(),
 ): VideoServiceServer {
   /** Runs `work` in a span named `name` (a child of the call's span), recording a failure on it. */
   const traced = <T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> =>
@@ -96,7 +105,7 @@ export function videoHandlers(
       const plan = planVideo(req);
       const attributes = { ...pictureAttributes(plan), "lectra.video.chapters": plan.chapters.length, "lectra.video.captions": plan.subtitles?.captions.length ?? 0 };
       const { mp4, durationSeconds } = await traced("video.encode", attributes, async (span) => {
-        const mp4 = await encoding(() => encodeMp4(tool, plan, signal));
+        const mp4 = await encoding(() => encodeMp4(tool, plan, signal), 0, signal);
         const durationSeconds = mp4DurationSeconds(mp4);
         span.setAttributes({ "lectra.video.duration_seconds": durationSeconds, "lectra.video.bytes": mp4.length });
         return { mp4, durationSeconds };
@@ -122,7 +131,7 @@ export function videoHandlers(
             // The orchestrator pads every slide with silence; speech here means it did not, and its last 43 ms are lost.
             log.debug("clip narration does not end in silence; its last AAC frame is dropped anyway", { peak: sound.droppedPeak, silenceBelow: SILENCE_PEAK });
           }
-          const clip = await encoding(() => encodeClip(tool, plan, sound.pcm, call.signal));
+          const clip = await encoding(() => encodeClip(tool, plan, sound.pcm, call.signal), req.priority, call.signal);
           span.setAttributes({ "lectra.video.duration_seconds": plan.narration.seconds, "lectra.video.bytes": clip.length });
           log.info("clip encoded", { frames: plan.stills.length, frameRate: plan.frameRate.mode, seconds: plan.narration.seconds, bytes: clip.length });
           return { clip, durationSeconds: plan.narration.seconds, encoder: tool.encoder.name };

@@ -112,6 +112,7 @@ function clipRequest(overrides: Partial<RenderClipRequest> = {}): RenderClipRequ
     narration: { pcm: clipPcm(61440), sampleRate: CLIP_RATE },
     constantFrameRate: false,
     framesPerSecond: 0,
+    priority: 0,
     ...overrides,
   };
 }

@@ -50,6 +50,7 @@ function slide(samples: number, i: number, overrides: Partial<RenderClipRequest>
     narration: { pcm: narration(samples), sampleRate: RATE },
     constantFrameRate: false,
     framesPerSecond: 0,
+    priority: 0,
     ...overrides,
   };
 }

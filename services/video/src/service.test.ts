@@ -267,6 +267,7 @@ test("the encode is traced as a video.encode span carrying the encoder; clips an
       narration: { pcm: Buffer.alloc(2048 * 2), sampleRate: RATE },
       constantFrameRate: false,
       framesPerSecond: 0,
+      priority: 0,
     });
     const assembly = tracedClient.assembleVideo({ clips: [{ clip: clip.clip, durationSeconds: clip.durationSeconds, title: "One" }], captions: [], language: "" });
     for await (const _ of assembly) void _;

@@ -67,6 +67,19 @@ describe("a job in process", () => {
     assert.equal(store.get(job.id).state, JobState.JOB_STATE_SUCCEEDED);
   });
 
+  it("asks for the earlier slides' speech and clips first: each slide's calls carry minus its index as their priority", async () => {
+    const priorities = { speech: [] as number[], clips: [] as number[] };
+    const services = new FakeServices()
+      .on("speech.synthesize", (r) => void priorities.speech.push(r.priority))
+      .on("video.renderClip", (r) => void priorities.clips.push(r.priority));
+    const { jobs } = await setUp(services);
+    const { job } = await run(jobs);
+    assert.equal(job.state, JobState.JOB_STATE_SUCCEEDED, job.error?.message);
+    assert.deepEqual([...new Set(priorities.speech)].sort((a, b) => a - b), [-2, -1, 0], "every slide's speech, by its slide");
+    assert.equal(priorities.speech.length, services.count("speech.synthesize"));
+    assert.deepEqual(priorities.clips.sort((a, b) => a - b), [-2, -1, 0]);
+  });
+
   it("writes lecture.md once every slide is written: the lecture as a script, kept when a later stage fails", async () => {
     const moon = { index: 1, title: "The Moon", bullets: ["- it pulls", "**hard**"], narration: "Image: the Moon [pause=400ms] pulls.\n\n# Twice a day.", imageQuery: "moon" };
     const services = new FakeServices()

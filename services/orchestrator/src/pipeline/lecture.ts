@@ -6,6 +6,7 @@
 //   content ─┬──────── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
 //            └─ tags → speech ┘
 //
+// (the earlier slides' speech and clips first when the services are busy: firstSlidesFirst)
 // — and only the script (lecture.md: all slides' content), the deck (their
 // content and pictures), the narration and captions (all speech) and the video
 // (all clips, joined without encoding, with the captions) wait for every slide. No step waits for anything its data does not need.
@@ -31,6 +32,14 @@ import { StageError } from "./stage";
 
 const sourceOf = (request: LectureRequest): LectureSource => ({ source: request.source });
 const slideLabel = (slide: number | undefined) => `slide ${slide! + 1}`;
+
+/**
+ * The priority of a slide's speech and clip (SynthesizeRequest.priority,
+ * RenderClipRequest.priority): when the services are busy, as when every slide's
+ * answer ends at once, the earlier slide goes first, so the lecture can be
+ * watched from its start (lecture.m3u8) while the later slides are being made.
+ */
+const firstSlidesFirst = (slide: number | undefined) => 0 - (slide ?? 0); // not -slide, which gives slide 0 a -0
 
 /** A topic's outline and slides come streamed from the model (LECTRA_STREAMING); a script's are there at once. */
 const streamsFromModel = (request: LectureRequest, streaming: boolean) => streaming && request.source.$case === "topic";
@@ -184,16 +193,17 @@ export const LECTURE_GRAPH = new StageGraph()
     follows: ["tags"],
     inTurn: true,
     async run({ tags }, { request, clients, job, slide, call, ready }) {
+      const priority = firstSlidesFirst(slide);
       const speak = memo(
         (part: TaggedPart) => part.tagged,
-        (part: TaggedPart) => clients.speech.synthesize({ voice: request.voice, segments: parseSegments(part.tagged) }, call),
+        (part: TaggedPart) => clients.speech.synthesize({ voice: request.voice, segments: parseSegments(part.tagged), priority }, call),
       );
       for await (const known of tags) known.parts.forEach((part) => void speak(part).catch(() => {}));
       const { parts } = await tags.whole;
       ready();
       let spoken = await Promise.all(parts.map(speak));
       if (!speakOneVoice(spoken)) {
-        spoken = [await clients.speech.synthesize({ voice: request.voice, segments: parts.flatMap((p) => parseSegments(p.tagged)) }, call)];
+        spoken = [await clients.speech.synthesize({ voice: request.voice, segments: parts.flatMap((p) => parseSegments(p.tagged)), priority }, call)];
       }
       const joined = joinSpoken(spoken);
       joined.warnings.forEach((w) => job.warn(slideLabel(slide), w));
@@ -224,10 +234,16 @@ export const LECTURE_GRAPH = new StageGraph()
     stage: Stage.STAGE_CLIP,
     needs: ["frame", "speech"],
     when: (o) => !o.constantFrameRate,
-    async run({ frame, speech }, { clients, call }) {
+    async run({ frame, speech }, { clients, slide, call }) {
       const times = pageTimes({ startSeconds: 0, endSeconds: speech.durationSeconds }, frame.map((f) => f.share));
       return clients.video.renderClip(
-        { frames: frame.map((f, p) => ({ png: f.png, ...times[p] })), narration: speech.audio, constantFrameRate: false, framesPerSecond: 0 },
+        {
+          frames: frame.map((f, p) => ({ png: f.png, ...times[p] })),
+          narration: speech.audio,
+          constantFrameRate: false,
+          framesPerSecond: 0,
+          priority: firstSlidesFirst(slide),
+        },
         call,
       );
     },

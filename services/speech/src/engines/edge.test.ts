@@ -150,6 +150,27 @@ test("no more than the configured number of requests are in flight at once", asy
   assert.equal(fake.maxConcurrent, 2);
 });
 
+test("when every slot is taken, the waiting segments go by priority, then in the order they came; a cancelled one never reaches Edge", async () => {
+  const engine = newEngine({ concurrency: 1 });
+  fake.latencyMs = 150;
+  const from = fake.ssmlRequests.length;
+  const cancel = new AbortController();
+  try {
+    const asked: Array<[string, number, AbortSignal?]> = [["First in.", -5], ["Later slide, first.", -3], ["Later slide, second.", -3], ["Cancelled.", 0, cancel.signal], ["Opening slide.", 0]];
+    const speaking = asked.map(([text, priority, signal]) => engine.speak(ARIA, { text, ratePercent: 0, pitchSemitones: 0 }, signal ?? new AbortController().signal, priority));
+    cancel.abort(new DOMException("the caller cancelled", "AbortError"));
+    const results = await Promise.allSettled(speaking);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+  } finally {
+    fake.latencyMs = 0;
+  }
+  // The first was sent at once; the rest waited for its slot.
+  assert.deepEqual(
+    fake.ssmlRequests.slice(from).map((r) => r.text),
+    ["First in.", "Opening slide.", "Later slide, first.", "Later slide, second."],
+  );
+});
+
 test("a connection dropped in the middle of the audio is tried again", async () => {
   const engine = newEngine();
   const asked = fake.ssmlRequests.length;

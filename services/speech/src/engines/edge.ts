@@ -5,13 +5,14 @@
 //
 // Every request has a deadline, is retried once when the failure may pass
 // (connection refused or dropped, 5xx, timeout), and waits for one of a fixed
-// number of slots, shared by every call to this process. After a failure the
+// number of slots, shared by every call to this process: the waiting ones in
+// the order of their priority (a lecture's first slides first), then arrival. After a failure the
 // engine is skipped for a while (a circuit breaker), so a lecture's later
 // segments go straight to the fallback instead of each paying the timeout.
 import * as path from "node:path";
 import { CircuitBreaker, HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
 import type { Logger } from "@lectra/service-kit";
-import pLimit, { type LimitFunction } from "p-limit";
+import PQueue from "p-queue";
 import Piscina from "piscina";
 import type { Delivery, SpeechEngine, SpokenClip, Voice } from "./engine";
 import { EdgeConnectionPool, useEdgeUrl, type EdgeAnswer, type EdgeRequest } from "./edge-connection";
@@ -88,13 +89,13 @@ export class EdgeEngine implements SpeechEngine {
   private readonly voicesBreaker = new CircuitBreaker("Edge TTS voice list", VOICES_RETRY_AFTER_MS);
   private readonly breaker = new CircuitBreaker("Edge TTS");
   private lastFailure: EdgeUnavailableError | undefined;
-  private readonly limit: LimitFunction;
+  private readonly slots: PQueue;
   private readonly connections: EdgeConnectionPool;
   private readonly decoder: Piscina;
 
   constructor(private readonly options: EdgeOptions) {
     useEdgeUrl(options.wssUrl);
-    this.limit = pLimit(options.concurrency);
+    this.slots = new PQueue({ concurrency: options.concurrency });
     this.connections = new EdgeConnectionPool(options.concurrency);
     this.decoder = new Piscina({
       filename: path.join(__dirname, "mp3-worker.js"),
@@ -158,7 +159,7 @@ export class EdgeEngine implements SpeechEngine {
     return this.loading;
   }
 
-  async speak(voice: Voice, delivery: Delivery, signal: AbortSignal): Promise<SpokenClip> {
+  async speak(voice: Voice, delivery: Delivery, signal: AbortSignal, priority = 0): Promise<SpokenClip> {
     signal.throwIfAborted();
     if (this.breaker.isOpen && this.lastFailure) {
       throw new EdgeUnavailableError(`${this.lastFailure.reason}; not tried again for ${Math.round(this.breaker.coolDownMs / 1000)} s after a failure`, this.lastFailure.network);
@@ -172,7 +173,7 @@ export class EdgeEngine implements SpeechEngine {
       pitch: edgePitch(delivery.pitchSemitones),
       volume: EDGE_VOLUME,
     };
-    const answer = await this.ask(request, signal);
+    const answer = await this.ask(request, signal, priority);
     const task: DecodeTask = { mp3: answer.mp3, silenceLevel: EDGE_SILENCE_LEVEL };
     const decoded: DecodedSpeech = await this.decoder.run(task, { name: "decode", signal });
     const pcm = Buffer.from(decoded.pcm.buffer, decoded.pcm.byteOffset, decoded.pcm.byteLength);
@@ -181,15 +182,11 @@ export class EdgeEngine implements SpeechEngine {
   }
 
   /** One request with its retries, in a concurrency slot, each try under its own deadline. */
-  private async ask(request: EdgeRequest, signal: AbortSignal): Promise<EdgeAnswer> {
+  private async ask(request: EdgeRequest, signal: AbortSignal, priority: number): Promise<EdgeAnswer> {
     try {
       const answer = await withRetry(
-        () =>
-          this.limit(() => {
-            // A request that waited for its slot past the caller's cancel is not sent.
-            signal.throwIfAborted();
-            return this.connections.speak(request, AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]));
-          }),
+        // A request cancelled while it waits for its slot leaves the queue unsent.
+        () => this.slots.add(() => this.connections.speak(request, AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])), { priority, signal }),
         {
           attempts: 2,
           baseDelayMs: 250,

@@ -37,7 +37,11 @@ export interface SpeechEngine {
   readonly voices: readonly Voice[];
   /** The voice this engine speaks with when nothing else is configured. */
   readonly defaultVoice: Voice;
-  speak(voice: Voice, delivery: Delivery, signal: AbortSignal): Promise<SpokenClip>;
+  /**
+   * `priority` orders the segments waiting for the engine when it is busy
+   * (higher first, SynthesizeRequest.priority); engines that never wait may ignore it.
+   */
+  speak(voice: Voice, delivery: Delivery, signal: AbortSignal, priority?: number): Promise<SpokenClip>;
   /** Stops the engine's workers; call once, on shutdown. */
   close(): Promise<void>;
 }
