@@ -4,7 +4,7 @@
 // of them alike.
 import { answerTokens, type ModelAnswerKind } from "@lectra/fakes";
 
-/** A small seeded generator (mulberry32), so every run replays the same latencies. */
+/** A small seeded generator (mulberry32). */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -54,12 +54,23 @@ export function originalAnswerTokens(kind: ModelAnswerKind | undefined, content:
   }
 }
 
+/** FNV-1a: a request's words as a number, to seed its draw. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export interface Replay {
   scale: number;
-  /** Per answer kind of the fake model server, in ms. */
-  model(kind: "outline" | "slide" | "tags" | undefined): number;
-  /** Per request of the fake picture API, in ms (searches only; files come at once). */
-  picture(kind: "search" | "file"): number;
+  /**
+   * Per answer of the fake model server, in ms: by its kind and `asked`, the
+   * request's words (its messages), so that the same request is replayed with
+   * the same latency in every run, whatever order the requests come in.
+   */
+  model(kind: "outline" | "slide" | "tags" | undefined, asked: string): number;
+  /** Per request of the fake picture API, in ms (searches only; files come at once); `asked` as for model. */
+  picture(kind: "search" | "file", asked: string): number;
   voiceFirstByteMs: number;
   voiceRealTimeFactor: number;
   /**
@@ -71,13 +82,19 @@ export interface Replay {
   tokensPerSecond: number;
 }
 
+/**
+ * The replayed latencies. Each request draws its own from the seed and what it
+ * asks: a draw from one shared sequence in arrival order gave the first slide
+ * a different latency from run to run (its call and the picture searches race),
+ * and with it "first playable" moved by seconds between identical runs.
+ */
 export function replay(scale: number, seed = 2026): Replay {
-  const random = seeded(seed);
-  const between = ([lo, hi]: readonly [number, number]) => (lo + (hi - lo) * random()) * 1000 * scale;
+  const between = ([lo, hi]: readonly [number, number], asked: string) => (lo + (hi - lo) * seeded(seed ^ hashOf(asked))()) * 1000 * scale;
   return {
     scale,
-    model: (kind) => (kind === "outline" ? ORIGINAL.outline * 1000 * scale : kind === "slide" ? between(ORIGINAL.slide) : kind === "tags" ? between(ORIGINAL.tags) : 0),
-    picture: (kind) => (kind === "search" ? between(ORIGINAL.pictureSearch) : 0),
+    model: (kind, asked) =>
+      kind === "outline" ? ORIGINAL.outline * 1000 * scale : kind === "slide" ? between(ORIGINAL.slide, asked) : kind === "tags" ? between(ORIGINAL.tags, asked) : 0,
+    picture: (kind, asked) => (kind === "search" ? between(ORIGINAL.pictureSearch, asked) : 0),
     voiceFirstByteMs: ORIGINAL.voiceFirstByte * 1000 * scale,
     voiceRealTimeFactor: ORIGINAL.voiceRealTimeFactor * scale,
     tokensPerSecond: ORIGINAL.tokensPerSecond / scale,

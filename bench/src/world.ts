@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FakeCommons, FakeEdgeTts, FakeOllama, type FakePicture } from "@lectra/fakes";
+import { FakeCommons, FakeEdgeTts, FakeOllama, type ChatMessageLike, type FakePicture } from "@lectra/fakes";
 import { startLectra, type Lectra } from "@lectra/testing";
 import { originalAnswerTokens, type Replay } from "./latencies";
 
@@ -49,8 +49,8 @@ export const PICTURE_WORDS = ["immune", "vaccine", "vaccines", "cells", "antibod
 /** Starts the fakes with the replayed latencies and LECTRA pointed at them: real engines, fake network. */
 export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): Promise<World> {
   const replayed: ReplayedLatency[] = [];
-  const modelLatency = (kind: "outline" | "slide" | "tags" | undefined) => {
-    const ms = replay.model(kind);
+  const modelLatency = (kind: "outline" | "slide" | "tags" | undefined, messages: readonly ChatMessageLike[]) => {
+    const ms = replay.model(kind, messages.map((m) => m.content).join("\n"));
     if (kind) replayed.push({ service: "model", kind, ms });
     return ms;
   };
@@ -60,7 +60,7 @@ export async function replayWorld(replay: Replay, env: NodeJS.ProcessEnv = {}): 
   const commons = new FakeCommons({
     pictures: pictures(PICTURE_WORDS),
     latency: (request) => {
-      const ms = replay.picture(request.kind);
+      const ms = replay.picture(request.kind, request.path);
       if (request.kind === "search") replayed.push({ service: "pictures", kind: "search", ms });
       return ms;
     },

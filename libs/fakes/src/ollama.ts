@@ -13,7 +13,8 @@ import { answerTokens, epochMs, waitForClient, writePaced, type AnswerChunk, typ
 // What a test needs to read a streamed answer's record (the package index lists this module, not model-stream.ts).
 export { answerTokens, epochMs, type AnswerChunk };
 
-export type ModelLatency = number | ((kind: ModelAnswerKind) => number);
+/** A fixed delay in ms, or one per answer: by its kind and the request's messages (what it asks). */
+export type ModelLatency = number | ((kind: ModelAnswerKind, messages: readonly ChatMessageLike[]) => number);
 
 /**
  * An HTTP status to answer with, "close" to drop the connection without an
@@ -96,8 +97,8 @@ export const wholeChunk = (content: string, cutHalfway: boolean): AnswerChunk =>
   text: cutHalfway ? content.slice(0, Math.floor(content.length / 2)) : content,
 });
 
-export const modelLatency = (latency: ModelLatency | undefined, kind: ModelAnswerKind | undefined): number =>
-  typeof latency === "function" ? (kind ? latency(kind) : 0) : (latency ?? 0);
+export const modelLatency = (latency: ModelLatency | undefined, kind: ModelAnswerKind | undefined, messages: readonly ChatMessageLike[] = []): number =>
+  typeof latency === "function" ? (kind ? latency(kind, messages) : 0) : (latency ?? 0);
 
 export class FakeOllama {
   readonly http: FakeHttpServer;
@@ -183,7 +184,7 @@ export class FakeOllama {
   }
 
   private async reply(chat: RecordedChat, content: string, res: http.ServerResponse, cutHalfway: boolean): Promise<void> {
-    const latencyMs = modelLatency(this.latencyMs, chat.kind);
+    const latencyMs = modelLatency(this.latencyMs, chat.kind, chat.messages);
     const { model } = chat;
     const line = (text: string, done: boolean) =>
       JSON.stringify({

@@ -127,7 +127,7 @@ export class FakeOpenAI {
   }
 
   private async reply(completion: RecordedCompletion, content: string, res: http.ServerResponse, cutHalfway: boolean): Promise<void> {
-    const latencyMs = modelLatency(this.latencyMs, completion.kind);
+    const latencyMs = modelLatency(this.latencyMs, completion.kind, completion.messages);
     const { model } = completion;
     const id = `chatcmpl-fake${this.completions.length}`;
     const created = Math.floor(Date.now() / 1000);

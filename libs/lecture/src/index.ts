@@ -10,3 +10,4 @@ export * from "./timeline";
 export * from "./wav";
 export * from "./aac-frames";
 export * from "./narration-parts";
+export * from "./priority";

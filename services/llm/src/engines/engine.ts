@@ -94,6 +94,8 @@ export interface JsonChat {
    * up at the first connection error instead of retrying it.
    */
   probe?: boolean;
+  /** Orders the call among those waiting for a model slot, higher first (@lectra/lecture's slidePriority); 0 when unset. */
+  priority?: number;
 }
 
 export interface ModelProgress {

@@ -1,6 +1,7 @@
 // How the llm service calls a model server: at most LECTRA_LLM_CONCURRENCY
 // calls in flight per engine (one limiter for the process, so the limit holds
-// across jobs), a deadline per try combined with the caller's cancellation, and
+// across jobs; the waiting calls by priority, a lecture's first slides first,
+// then in the order they came), a deadline per try combined with the caller's cancellation, and
 // retries with backoff only where a second try can succeed (connection errors,
 // 5xx). A try that ran into its deadline is not repeated: a model that needed
 // the whole deadline once will need it again, and the caller is waiting. A
@@ -10,7 +11,7 @@
 import { context, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
 import type { Logger } from "@lectra/service-kit";
-import pLimit, { type LimitFunction } from "p-limit";
+import PQueue from "p-queue";
 
 export interface CallLimits {
   concurrency: number;
@@ -70,7 +71,7 @@ export function shouldRetry(error: unknown, probe = false): boolean {
 }
 
 export class ModelCalls {
-  private readonly limit: LimitFunction;
+  private readonly slots: PQueue;
 
   constructor(
     readonly engine: string,
@@ -78,7 +79,7 @@ export class ModelCalls {
     readonly limits: CallLimits,
     private readonly log: Logger,
   ) {
-    this.limit = pLimit(limits.concurrency);
+    this.slots = new PQueue({ concurrency: limits.concurrency });
   }
 
   /**
@@ -116,8 +117,8 @@ export class ModelCalls {
    * Runs `work` as one model call: waits for a free slot, then tries it, each
    * try with its own deadline, as one span "llm.model_call".
    */
-  run<T>(name: string, signal: AbortSignal, work: (trySignal: AbortSignal) => Promise<T>, probe = false): Promise<T> {
-    return this.limit(() =>
+  run<T>(name: string, signal: AbortSignal, work: (trySignal: AbortSignal) => Promise<T>, probe = false, priority = 0): Promise<T> {
+    return this.slots.add(() =>
       trace.getTracer("lectra").startActiveSpan("llm.model_call", { attributes: this.attributes(name) }, async (span) => {
         try {
           return await this.tries(name, span, signal, work, probe);
@@ -128,12 +129,13 @@ export class ModelCalls {
           span.end();
         }
       }),
+      { priority },
     );
   }
 
   /** A free slot; call the function it resolves with to give it back. */
-  private slot(): Promise<() => void> {
-    return new Promise((acquired) => void this.limit(() => new Promise<void>((release) => acquired(release))));
+  private slot(priority: number): Promise<() => void> {
+    return new Promise((acquired) => void this.slots.add(() => new Promise<void>((release) => acquired(release)), { priority }));
   }
 
   /**
@@ -143,8 +145,8 @@ export class ModelCalls {
    * fails before its first delta is tried again like a call of `run`; a failure
    * after it ends the call. Stopping early (the caller's `return`) closes the stream.
    */
-  async *stream<T>(name: string, signal: AbortSignal, open: (trySignal: AbortSignal) => AsyncIterable<T>, probe = false): AsyncGenerator<T> {
-    const release = await this.slot();
+  async *stream<T>(name: string, signal: AbortSignal, open: (trySignal: AbortSignal) => AsyncIterable<T>, probe = false, priority = 0): AsyncGenerator<T> {
+    const release = await this.slot(priority);
     const span = trace.getTracer("lectra").startSpan("llm.model_call", { attributes: { ...this.attributes(name), "lectra.llm.streamed": true } });
     // The server's client calls happen inside the call's span, as with run.
     const inSpan = <R>(fn: () => R): R => context.with(trace.setSpan(context.active(), span), fn);

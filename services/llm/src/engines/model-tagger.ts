@@ -7,7 +7,7 @@
 // more segments, or longer ones, than the speech service takes (SPEECH_LIMITS)
 // are dropped the same way: the rules' segments are the ones the script was
 // checked against at the door.
-import { formatTag, parseSegments, SPEECH_LIMITS, speechExcess, tokenize, words } from "@lectra/lecture";
+import { formatTag, parseSegments, slidePriority, SPEECH_LIMITS, speechExcess, tokenize, words } from "@lectra/lecture";
 import type { NarrationEnd, Slide } from "@lectra/proto";
 import type { LanguageModel, ProsodyTagger, TaggedNarration } from "./engine";
 import { tagPrompt } from "./prompts";
@@ -54,7 +54,14 @@ export class ModelTagger implements ProsodyTagger {
     try {
       answer = await askForJson(
         this.model,
-        { what: `the prosody tags of slide ${slide.index + 1}`, name: "tags", schema: tagsSchema, messages: tagPrompt(slide.narration, slide.bullets), probe: auto },
+        {
+          what: `the prosody tags of slide ${slide.index + 1}`,
+          name: "tags",
+          schema: tagsSchema,
+          messages: tagPrompt(slide.narration, slide.bullets),
+          probe: auto,
+          priority: slidePriority(slide.index),
+        },
         signal,
       );
     } catch (error) {

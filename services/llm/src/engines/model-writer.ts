@@ -2,6 +2,7 @@
 // outline, one per slide, each answer validated against its schema and
 // repaired once when it does not fit. Streamed, the outline and each slide are
 // handed out as they are written (answer-so-far.ts says what counts as written).
+import { slidePriority } from "@lectra/lecture";
 import type { LectureSource, Slide } from "@lectra/proto";
 import { invalidArgument } from "@lectra/service-kit";
 import { outlineSoFar, slideSoFar } from "./answer-so-far";
@@ -84,7 +85,7 @@ export class ModelWriter implements LectureWriter {
       throw invalidArgument("slide_index", `${index} is outside the ${plan.slideTitles.length} slide titles sent in slide_titles`);
     }
     const messages = slidePrompt(plan.title, plan.slideTitles, index, language, plan.slideCount ?? 0);
-    return { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages };
+    return { what: `slide ${index + 1}`, name: "slide", schema: slideSchema, messages, priority: slidePriority(index) };
   }
 
   async writeSlide(source: LectureSource, plan: SlidePlan, index: number, language: string, signal: AbortSignal): Promise<{ slide: Slide } & Warned> {

@@ -353,6 +353,15 @@ test("a streamed call holds its concurrency slot until its stream ends", async (
   assert.ok(second.arrivedAt >= first.endedAt - 5, `the second call was sent ${Math.round(first.endedAt - second.arrivedAt)} ms before the first ended`);
 });
 
+test("calls waiting for a slot go by their slide, the earlier first, then in the order they came", async () => {
+  fake.latencyMs = 150;
+  const w = writer({ concurrency: 1 });
+  // The first takes the only slot; the rest wait for it.
+  await Promise.all([2, 2, 1, 0, 1].map((i) => w.writeSlide(topic, outline, i, "en", live())));
+  const asked = fake.chats.map((c) => /Write slide (\d+) of/.exec(c.messages.at(-1)!.content)?.[1]);
+  assert.deepEqual(asked, ["3", "1", "2", "2", "3"]);
+});
+
 test("a caller that stops reading closes the stream", async () => {
   fake.latencyMs = 1_000;
   fake.tokensPerSecond = 50;

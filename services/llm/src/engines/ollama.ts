@@ -92,6 +92,7 @@ export class OllamaModel implements LanguageModel {
           return answer.message?.content ?? "";
         },
         request.probe,
+        request.priority,
       );
       this.availability.succeeded();
       return content;
@@ -102,7 +103,7 @@ export class OllamaModel implements LanguageModel {
 
   async *chatStream(request: JsonChat, signal: AbortSignal): AsyncGenerator<string> {
     try {
-      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(request, trySignal), request.probe);
+      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(request, trySignal), request.probe, request.priority);
       this.availability.succeeded();
     } catch (error) {
       throw this.explain(error, signal, `the ${request.name}`);

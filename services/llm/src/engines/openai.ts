@@ -171,6 +171,7 @@ export class OpenAIModel implements LanguageModel {
         signal,
         (trySignal) => this.request<Completion>("/chat/completions", { method: "POST", body }, trySignal),
         request.probe,
+        request.priority,
       );
       this.availability.succeeded();
       // A refusal has no content: an empty answer, which the repair round then asks about.
@@ -183,7 +184,7 @@ export class OpenAIModel implements LanguageModel {
   async *chatStream(request: JsonChat, signal: AbortSignal): AsyncGenerator<string> {
     const body = this.body(request, true);
     try {
-      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(body, trySignal), request.probe);
+      yield* this.calls.stream(request.name, signal, (trySignal) => this.deltas(body, trySignal), request.probe, request.priority);
       this.availability.succeeded();
     } catch (error) {
       throw this.explain(error, signal, `the ${request.name}`);

@@ -99,6 +99,8 @@ export interface Question<T> {
   schema: z.ZodType<T>;
   messages: ChatMessage[];
   probe?: boolean;
+  /** As JsonChat.priority. */
+  priority?: number;
 }
 
 const chatOf = <T>(question: Question<T>, messages: ChatMessage[]): JsonChat => ({
@@ -106,6 +108,7 @@ const chatOf = <T>(question: Question<T>, messages: ChatMessage[]): JsonChat => 
   messages,
   schema: z.toJSONSchema(question.schema) as Record<string, unknown>,
   probe: question.probe,
+  priority: question.priority,
 });
 
 /**

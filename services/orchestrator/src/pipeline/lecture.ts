@@ -21,7 +21,7 @@
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
 import { Stage, type LectureSource, type Slide } from "@lectra/proto";
-import { buildTimeline, encodeWav, narrationParts, pageTimes, parseSegments, partKey, writeScript, type NarrationPart } from "@lectra/lecture";
+import { buildTimeline, encodeWav, narrationParts, pageTimes, parseSegments, partKey, slidePriority, writeScript, type NarrationPart } from "@lectra/lecture";
 import type { LectureRequest } from "../request";
 import { StageGraph } from "./graph";
 import { completeOf, firstOf, memo } from "./growing";
@@ -39,7 +39,7 @@ const slideLabel = (slide: number | undefined) => `slide ${slide! + 1}`;
  * answer ends at once, the earlier slide goes first, so the lecture can be
  * watched from its start (lecture.m3u8) while the later slides are being made.
  */
-const firstSlidesFirst = (slide: number | undefined) => 0 - (slide ?? 0); // not -slide, which gives slide 0 a -0
+const firstSlidesFirst = (slide: number | undefined) => slidePriority(slide ?? 0);
 
 /** A topic's outline and slides come streamed from the model (LECTRA_STREAMING); a script's are there at once. */
 const streamsFromModel = (request: LectureRequest, streaming: boolean) => streaming && request.source.$case === "topic";
