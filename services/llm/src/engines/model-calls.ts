@@ -1,13 +1,13 @@
 // How the llm service calls a model server: at most LECTRA_LLM_CONCURRENCY
 // calls in flight per engine (one limiter for the process, so the limit holds
 // across jobs; the waiting calls by priority, a lecture's first slides first,
-// then in the order they came), a deadline per try combined with the caller's cancellation, and
-// retries with backoff only where a second try can succeed (connection errors,
-// 5xx). A try that ran into its deadline is not repeated: a model that needed
-// the whole deadline once will need it again, and the caller is waiting. A
-// streamed call holds its slot and its deadline for the whole stream, and is
-// tried again only before its first delta: after that the caller has acted on
-// part of an answer, and a second answer would not continue it.
+// then in the order they came), a deadline per try combined with the caller's
+// cancellation, and retries with backoff only where a second try can succeed
+// (connection errors, 5xx). A try that ran into its deadline is not repeated: a
+// model that needed the whole deadline once will need it again, and the caller
+// is waiting. A streamed call holds its slot and its deadline for the whole
+// stream, and is tried again only before its first delta: after that the caller
+// has acted on part of an answer, and a second answer would not continue it.
 import { context, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
 import type { Logger } from "@lectra/service-kit";

@@ -6,9 +6,10 @@
 // Every request has a deadline, is retried once when the failure may pass
 // (connection refused or dropped, 5xx, timeout), and waits for one of a fixed
 // number of slots, shared by every call to this process: the waiting ones in
-// the order of their priority (a lecture's first slides first), then arrival. After a failure the
-// engine is skipped for a while (a circuit breaker), so a lecture's later
-// segments go straight to the fallback instead of each paying the timeout.
+// the order of their priority (a lecture's first slides first), then arrival.
+// After a failure the engine is skipped for a while (a circuit breaker), so a
+// lecture's later segments go straight to the fallback instead of each paying
+// the timeout.
 import * as path from "node:path";
 import { CircuitBreaker, HttpStatusError, isNetworkError, isTransient, withRetry } from "@lectra/resilience";
 import type { Logger } from "@lectra/service-kit";
