@@ -2,7 +2,7 @@
 // the default way (each slide's clip, one frame per page, all asked for at
 // once as a job does, then joined by stream copy) and at a constant 30 fps (one
 // piece), in turn, from the same frames and narration.
-import { alignToAacFrames } from "@lectra/lecture";
+import { alignToAacFrames, slidePriority } from "@lectra/lecture";
 import { AssembleVideoRequest, RenderFramesRequest, type RenderVideoRequest, type TimedFrame } from "@lectra/proto";
 import { slidesClient, speechClient, videoClient } from "@lectra/clients";
 import { ffmpegUsed, type FfmpegUsed } from "../ffmpeg";
@@ -82,7 +82,7 @@ export async function videoEncode(runs = 2, env: NodeJS.ProcessEnv = {}, slides 
       const clips = await Promise.all(
         frames.map((png, i) =>
           video.renderClip(
-            { frames: [{ png, startSeconds: 0, endSeconds: seconds[i] }], narration: { pcm: slideAudio[i], sampleRate: rate }, constantFrameRate: false, framesPerSecond: 0, priority: -i },
+            { frames: [{ png, startSeconds: 0, endSeconds: seconds[i] }], narration: { pcm: slideAudio[i], sampleRate: rate }, constantFrameRate: false, framesPerSecond: 0, priority: slidePriority(i) },
             { bypassCache: true },
           ),
         ),

@@ -6,7 +6,6 @@
 //   content ─┬──────── frame ─┬─ clip (the slide's video, encoded on its own) ─ segment (of the playlist)
 //            └─ tags → speech ┘
 //
-// (the earlier slides' speech and clips first when the services are busy: firstSlidesFirst)
 // — and only the script (lecture.md: all slides' content), the deck (their
 // content and pictures), the narration and captions (all speech) and the video
 // (all clips, joined without encoding, with the captions) wait for every slide. No step waits for anything its data does not need.
@@ -17,6 +16,8 @@
 // narration is tagged and spoken a part at a time (@lectra/lecture narration-parts.ts)
 // while the model writes the rest: those steps *follow* the step before instead of
 // needing it (graph.ts).
+// Each slide's speech and clip carry its slidePriority, so that when the services
+// are busy the earlier slides go first and the lecture can be watched from its start.
 // docs/architecture.md shows how to add a stage here.
 import { status } from "@grpc/grpc-js";
 import { DependencyError } from "@lectra/clients";
@@ -32,14 +33,6 @@ import { StageError } from "./stage";
 
 const sourceOf = (request: LectureRequest): LectureSource => ({ source: request.source });
 const slideLabel = (slide: number | undefined) => `slide ${slide! + 1}`;
-
-/**
- * The priority of a slide's speech and clip (SynthesizeRequest.priority,
- * RenderClipRequest.priority): when the services are busy, as when every slide's
- * answer ends at once, the earlier slide goes first, so the lecture can be
- * watched from its start (lecture.m3u8) while the later slides are being made.
- */
-const firstSlidesFirst = (slide: number | undefined) => slidePriority(slide ?? 0);
 
 /** A topic's outline and slides come streamed from the model (LECTRA_STREAMING); a script's are there at once. */
 const streamsFromModel = (request: LectureRequest, streaming: boolean) => streaming && request.source.$case === "topic";
@@ -193,7 +186,7 @@ export const LECTURE_GRAPH = new StageGraph()
     follows: ["tags"],
     inTurn: true,
     async run({ tags }, { request, clients, job, slide, call, ready }) {
-      const priority = firstSlidesFirst(slide);
+      const priority = slidePriority(slide!);
       const speak = memo(
         (part: TaggedPart) => part.tagged,
         (part: TaggedPart) => clients.speech.synthesize({ voice: request.voice, segments: parseSegments(part.tagged), priority }, call),
@@ -242,7 +235,7 @@ export const LECTURE_GRAPH = new StageGraph()
           narration: speech.audio,
           constantFrameRate: false,
           framesPerSecond: 0,
-          priority: firstSlidesFirst(slide),
+          priority: slidePriority(slide!),
         },
         call,
       );
